@@ -1,0 +1,129 @@
+/* ISC licence: see COPYING.  The subcommand table and dispatch. */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "cli/cmd.h"
+
+static int	cmd_help_exec(struct cmd_globals *, int, char **);
+static int	cmd_version_exec(struct cmd_globals *, int, char **);
+
+/* Every subcommand, in the order help lists them. */
+static const struct cmd_entry	cmd_table[] = {
+	{ "help", "[COMMAND]", "show help for pilothouse or one command",
+	  NULL, cmd_help_exec },
+	{ "version", "", "print the version", NULL, cmd_version_exec },
+};
+
+/* The table entry called name, or NULL. */
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; i < AD_NITEMS(cmd_table); i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+/* The global usage: options and the list of subcommands. */
+void
+cmd_print_usage(FILE *f)
+{
+	fputs("usage: pilothouse [global options] [COMMAND [ARGS...]]\n"
+	    "\n"
+	    "With no COMMAND, opens the console on the configured endpoint.\n"
+	    "\n"
+	    "Global options:\n"
+	    "  --api-url URL      API base URL (https://..., http://127.0.0.1:PORT,\n"
+	    "                     or unix:/path/to.sock); overrides the config\n"
+	    "                     and ANTHROPIC_BASE_URL\n"
+	    "  --context NAME     use the [context.NAME] section of the config\n"
+	    "  --config FILE      read FILE instead of the default config\n"
+	    "  --local            use the local harness (started on demand)\n"
+	    "  --demo             with --local: start the demo sessions\n"
+	    "  --readonly         refuse every steering action\n"
+	    "  --ui BACKEND       console backend: ncurses (default) or tickit\n"
+	    "  --log FILE         write a diagnostic log to FILE (- is stderr)\n"
+	    "  -v, --verbose      more detail in the log (repeatable)\n"
+	    "  -h, --help         show this help\n"
+	    "  -V, --version      print the version\n"
+	    "\n"
+	    "Commands:\n", f);
+	for (size_t i = 0; i < AD_NITEMS(cmd_table); i++)
+		fprintf(f, "  %-12s %s\n", cmd_table[i].name,
+		    cmd_table[i].summary);
+	fputs("\nRun \"pilothouse COMMAND --help\" for a command's options.\n", f);
+}
+
+/* One command's usage, summary and options. */
+void
+cmd_print_help(FILE *f, const struct cmd_entry *ce)
+{
+	fprintf(f, "usage: pilothouse %s%s%s\n\n%s\n", ce->name,
+	    *ce->args ? " " : "", ce->args, ce->summary);
+	if (ce->help != NULL)
+		fprintf(f, "\n%s", ce->help);
+}
+
+/* Report a usage error for ce and return CMD_EXIT_USAGE. */
+int
+cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("pilothouse: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: pilothouse %s%s%s\n", ce->name,
+	    *ce->args ? " " : "", ce->args);
+	return CMD_EXIT_USAGE;
+}
+
+/* Find and run the subcommand named by argv[0]. */
+int
+cmd_dispatch(struct cmd_globals *g, int argc, char **argv)
+{
+	const struct cmd_entry	*ce;
+
+	if ((ce = cmd_find(argv[0])) == NULL) {
+		fprintf(stderr, "pilothouse: unknown command \"%s\"; run "
+		    "\"pilothouse --help\" for the list\n", argv[0]);
+		return CMD_EXIT_USAGE;
+	}
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		cmd_print_help(stdout, ce);
+		return CMD_EXIT_OK;
+	}
+	return ce->exec(g, argc, argv);
+}
+
+/* help [COMMAND] */
+static int
+cmd_help_exec(struct cmd_globals *g, int argc, char **argv)
+{
+	const struct cmd_entry	*ce;
+
+	if (argc < 2) {
+		cmd_print_usage(stdout);
+		return CMD_EXIT_OK;
+	}
+	if ((ce = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "pilothouse: unknown command \"%s\"\n", argv[1]);
+		return CMD_EXIT_USAGE;
+	}
+	cmd_print_help(stdout, ce);
+	return CMD_EXIT_OK;
+}
+
+/* version */
+static int
+cmd_version_exec(struct cmd_globals *g, int argc, char **argv)
+{
+	printf("pilothouse %s\n", PACKAGE_VERSION);
+	return CMD_EXIT_OK;
+}

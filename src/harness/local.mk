@@ -1,0 +1,1 @@
+# src/harness/local.mk -- the harness layer.

@@ -1,0 +1,1 @@
+# src/model/local.mk -- the model layer.

@@ -1,0 +1,1 @@
+# src/store/local.mk -- the store layer.

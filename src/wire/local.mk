@@ -1,0 +1,1 @@
+# src/wire/local.mk -- the wire layer.
