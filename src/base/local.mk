@@ -1,6 +1,7 @@
 # src/base/local.mk -- the base layer: libc only.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/buf.c %reldir%/buf.h \
+	%reldir%/cancel.c %reldir%/cancel.h \
 	%reldir%/clock.c %reldir%/clock.h \
 	%reldir%/compiler.h \
 	%reldir%/ini.c %reldir%/ini.h \
