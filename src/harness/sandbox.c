@@ -38,17 +38,19 @@
 #include "harness/seccomp.h"
 
 /*
- * Descriptor numbers in the child.  bwrap reads 4..7 during setup and
+ * Descriptor numbers in the child.  bwrap reads 4..6 during setup and
  * closes them; 3 is the state pipe the wrapper script reports through
- * (closed for the command itself); 8 is bwrap's JSON status.
+ * (the command itself gets /dev/null there); 7 is bwrap's JSON status.
+ * No descriptor of the workspace is passed: bwrap would leave it open
+ * inside, and a directory descriptor from outside the sandbox's mount
+ * namespace is a way out of it.
  */
 #define SANDBOX_FD_STATE	3
-#define SANDBOX_FD_WORKSPACE	4
-#define SANDBOX_FD_SECCOMP	5
-#define SANDBOX_FD_PASSWD	6
-#define SANDBOX_FD_GROUP	7
-#define SANDBOX_FD_STATUS	8
-#define SANDBOX_NFDS		9
+#define SANDBOX_FD_SECCOMP	4
+#define SANDBOX_FD_PASSWD	5
+#define SANDBOX_FD_GROUP	6
+#define SANDBOX_FD_STATUS	7
+#define SANDBOX_NFDS		8
 
 #define SANDBOX_STATE_MAX	(68 * 1024)	/* cwd + exports */
 #define SANDBOX_HEAD_MAX	2048		/* bwrap's error text */
@@ -65,8 +67,6 @@ struct sandbox {
 	char			*workspace;	/* host path */
 	char			*root;		/* the path commands see */
 	char			*bwrap;
-	char			 version[32];
-	int			 bind_fd;	/* bwrap knows --bind-fd */
 	int			 wsfd;		/* O_PATH of the workspace */
 	int			 unsafe;
 	int			 drop;		/* setresuid in the child */
@@ -109,18 +109,6 @@ struct sandbox_child {
 	pid_t			 parent;
 };
 
-/* The version check is the same for every sandbox of the process. */
-struct sandbox_bwrap_cache {
-	pthread_mutex_t		 lock;
-	char			*path;
-	char			 version[32];
-	int			 bind_fd;
-};
-static struct sandbox_bwrap_cache sandbox_bwrap = {
-	PTHREAD_MUTEX_INITIALIZER, NULL, "", 0
-};
-
-static int	sandbox_check_bwrap(struct sandbox *, char **);
 static int	sandbox_identity_init(struct sandbox *,
 		    const struct sandbox_config *, char **);
 static void	sandbox_build_argv(struct sandbox *);
@@ -225,8 +213,14 @@ sandbox_create(const struct sandbox_config *cfg, char **cause)
 		sb->root = xstrdup(sb->workspace);
 	} else {
 		sb->root = xstrdup(SANDBOX_ROOT);
-		if (sandbox_check_bwrap(sb, cause) != 0)
+		if (access(sb->bwrap, X_OK) != 0 || sb->bwrap[0] != '/') {
+			xasprintf(cause, "cannot run %s (%s): the sandbox needs "
+			    "bubblewrap >= 0.8.0; install it (apt-get install "
+			    "bubblewrap), or run tools without isolation with "
+			    "--unsafe-no-sandbox", sb->bwrap, sb->bwrap[0] != '/' ?
+			    "not an absolute path" : strerror(errno));
 			goto fail;
+		}
 		if (seccomp_build(&sb->seccomp, cause) != 0)
 			goto fail;
 		xasprintf(&sb->passwd, "agent:x:%u:%u:agent:%s:/bin/bash\n",
@@ -288,8 +282,6 @@ sandbox_describe(const struct sandbox *sb, struct sandbox_info *si)
 {
 	memset(si, 0, sizeof *si);
 	si->bwrap = sb->bwrap;
-	si->version = sb->version;
-	si->bind_fd = sb->bind_fd;
 	si->unsafe = sb->unsafe;
 	si->dropped = sb->drop;
 	si->uid = sb->uid;
@@ -346,68 +338,26 @@ sandbox_capture(const char *path, const char *arg, struct buf *out)
 }
 
 /*
- * Check that bwrap is where we expect, is at least 0.8.0 (--disable-
- * userns, --size) and whether it has --bind-fd.  The answer is cached for
- * the process: it cannot change while we run.
+ * The version bwrap reports ("0.8.0") into out, for pilothouse sandbox
+ * check; sandboxes themselves do not ask, since a bwrap older than 0.8.0
+ * refuses --disable-userns and the first sandbox says so.  -1 if bwrap
+ * does not run or prints something else.
  */
-static int
-sandbox_check_bwrap(struct sandbox *sb, char **cause)
+int
+sandbox_version(const char *bwrap, char *out, size_t len)
 {
-	struct sandbox_bwrap_cache	*c = &sandbox_bwrap;
-	struct buf			 out;
-	unsigned			 major, minor, patch;
-	int				 rv = -1;
+	struct buf	b;
+	unsigned	major, minor, patch;
+	int		rv = -1;
 
-	if (sb->bwrap[0] != '/') {
-		xasprintf(cause, "bwrap path %s is not absolute", sb->bwrap);
-		return -1;
+	buf_init(&b, 4096);
+	if (sandbox_capture(bwrap, "--version", &b) == 0 &&
+	    sscanf(buf_cstr(&b), "bubblewrap %u.%u.%u", &major, &minor,
+	    &patch) == 3) {
+		snprintf(out, len, "%u.%u.%u", major, minor, patch);
+		rv = major > 0 || minor >= 8 ? 0 : 1;
 	}
-	pthread_mutex_lock(&c->lock);
-	if (c->path != NULL && strcmp(c->path, sb->bwrap) == 0) {
-		str_lcpy(sb->version, c->version, sizeof sb->version);
-		sb->bind_fd = c->bind_fd;
-		pthread_mutex_unlock(&c->lock);
-		return 0;
-	}
-	buf_init(&out, 65536);
-	if (access(sb->bwrap, X_OK) != 0) {
-		xasprintf(cause, "cannot run %s (%s): the sandbox needs "
-		    "bubblewrap >= 0.8.0; install it (apt-get install "
-		    "bubblewrap), or run tools without isolation with "
-		    "--unsafe-no-sandbox", sb->bwrap, strerror(errno));
-		goto out;
-	}
-	if (sandbox_capture(sb->bwrap, "--version", &out) != 0) {
-		xasprintf(cause, "%s --version failed: the sandbox needs "
-		    "bubblewrap >= 0.8.0; reinstall it (apt-get install "
-		    "bubblewrap)", sb->bwrap);
-		goto out;
-	}
-	if (sscanf(buf_cstr(&out), "bubblewrap %u.%u.%u", &major, &minor,
-	    &patch) != 3) {
-		xasprintf(cause, "%s --version printed \"%.40s\", not a "
-		    "bubblewrap version", sb->bwrap, buf_cstr(&out));
-		goto out;
-	}
-	if (major == 0 && minor < 8) {
-		xasprintf(cause, "bubblewrap %u.%u.%u is too old: the sandbox "
-		    "needs >= 0.8.0 (--disable-userns, --size); upgrade it",
-		    major, minor, patch);
-		goto out;
-	}
-	snprintf(sb->version, sizeof sb->version, "%u.%u.%u", major, minor,
-	    patch);
-	buf_reset(&out);
-	if (sandbox_capture(sb->bwrap, "--help", &out) == 0)
-		sb->bind_fd = strstr(buf_cstr(&out), "--bind-fd") != NULL;
-	free(c->path);
-	c->path = xstrdup(sb->bwrap);
-	str_lcpy(c->version, sb->version, sizeof c->version);
-	c->bind_fd = sb->bind_fd;
-	rv = 0;
-out:
-	pthread_mutex_unlock(&c->lock);
-	buf_clear(&out);
+	buf_clear(&b);
 	return rv;
 }
 
@@ -587,9 +537,6 @@ sandbox_build_argv(struct sandbox *sb)
 	if (sb->stage_ws != NULL) {
 		sandbox_arg(sb, "--bind");
 		sandbox_arg(sb, "%s", sb->stage_ws);
-	} else if (sb->bind_fd) {
-		sandbox_arg(sb, "--bind-fd");
-		sandbox_arg(sb, "%d", SANDBOX_FD_WORKSPACE);
 	} else {
 		sandbox_arg(sb, "--bind");
 		sandbox_arg(sb, "%s", sb->workspace);
@@ -1183,8 +1130,7 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 			ch.workspace = sb->workspace;
 			ch.ws_dev = sb->ws_dev;
 			ch.ws_ino = sb->ws_ino;
-		} else
-			ch.fds[SANDBOX_FD_WORKSPACE] = sb->wsfd;
+		}
 		ch.fds[SANDBOX_FD_SECCOMP] = mfd[1];
 		ch.fds[SANDBOX_FD_PASSWD] = mfd[2];
 		ch.fds[SANDBOX_FD_GROUP] = mfd[3];

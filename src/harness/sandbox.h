@@ -100,8 +100,6 @@ struct sandbox_status {
 /* What sandbox_describe reports (pilothouse sandbox check). */
 struct sandbox_info {
 	const char	*bwrap;		/* borrowed; valid until _free */
-	const char	*version;	/* "0.8.0"; borrowed */
-	int		 bind_fd;	/* bwrap has --bind-fd */
 	int		 unsafe;	/* no isolation at all */
 	int		 dropped;	/* root harness drops to uid/gid */
 	uid_t		 uid;
@@ -145,6 +143,9 @@ void		 sandbox_describe(const struct sandbox *,
 /* The workspace's path as commands see it ("/workspace", or the host
  * path with unsafe_no_sandbox).  Borrowed; valid until sandbox_free. */
 const char	*sandbox_root(const struct sandbox *);
+/* bwrap's version into the buffer: 0 if >= 0.8.0, 1 if older, -1 if it
+ * does not run. */
+int		 sandbox_version(const char *, char *, size_t);
 /* The uid and gid commands run as (the owner files should have). */
 void		 sandbox_identity(const struct sandbox *, uid_t *, gid_t *);
 

@@ -10,3 +10,12 @@ tests_unit_ini_test_LDADD = $(TEST_LDADD)
 tests_unit_loop_test_LDADD = $(TEST_LDADD)
 tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
+
+# The harness's hands: path confinement, glob patterns, the tools.
+HARNESS_UNIT_TESTS = \
+	tests/unit/globpat_test tests/unit/tool_test tests/unit/wspath_test
+check_PROGRAMS += $(HARNESS_UNIT_TESTS)
+TESTS += $(HARNESS_UNIT_TESTS)
+tests_unit_globpat_test_LDADD = $(TEST_LDADD)
+tests_unit_tool_test_LDADD = $(TEST_LDADD)
+tests_unit_wspath_test_LDADD = $(TEST_LDADD)
