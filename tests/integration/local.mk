@@ -1,0 +1,9 @@
+# tests/integration/local.mk -- layers together, against real parts: the
+# sandbox battery runs the real bubblewrap.
+INTEGRATION_TESTS = tests/integration/sandbox_escape_test
+check_PROGRAMS += $(INTEGRATION_TESTS) tests/integration/sandbox_helper
+TESTS += $(INTEGRATION_TESTS)
+tests_integration_sandbox_escape_test_LDADD = $(TEST_LDADD)
+# The helper runs inside the sandbox under small limits: no sanitizers.
+tests_integration_sandbox_helper_CFLAGS = -std=c11 $(WARN_CFLAGS)
+tests_integration_sandbox_helper_LDFLAGS =
