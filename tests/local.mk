@@ -7,6 +7,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 include tests/unit/local.mk
 include tests/integration/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
+	tests/node/node22/package.json tests/node/node22/package-lock.json \
 	tests/node/ensure-sdk.sh
 # Wire-format samples from the reference material, shared by all suites.
 EXTRA_DIST += tests/data/fixtures

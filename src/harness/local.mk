@@ -4,6 +4,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/tool.h \
 	%reldir%/cgroup.c %reldir%/cgroup.h \
 	%reldir%/globpat.c %reldir%/globpat.h \
+	%reldir%/jsregex.c %reldir%/jsregex.h \
 	%reldir%/sandbox.c %reldir%/sandbox.h \
 	%reldir%/seccomp.c %reldir%/seccomp.h \
 	%reldir%/tool_bash.c %reldir%/tool_edit.c %reldir%/tool_glob.c \

@@ -2,13 +2,10 @@
 
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +13,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
+#include "harness/jsregex.h"
 #include "harness/tool_impl.h"
 
 #define TOOL_GREP_CHUNK		(64 * 1024)	/* Node's stream chunks */
@@ -165,25 +163,18 @@ tool_grep_file(const struct wspath_entry *e, void *arg)
 	return g->full;
 }
 
-/* Compile the pattern as close to a JavaScript RegExp as PCRE2 goes. */
+/* Compile the pattern as JavaScript's RegExp would read it. */
 static pcre2_code *
 tool_grep_compile(const char *pattern, size_t len, struct tool_result *r)
 {
 	pcre2_code	*re;
-	PCRE2_UCHAR	 msg[256];
-	PCRE2_SIZE	 off;
-	int		 err;
+	char		*why = NULL;
 
-	re = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF|
-	    PCRE2_ALT_BSUX|PCRE2_ALLOW_EMPTY_CLASS|PCRE2_MATCH_UNSET_BACKREF|
-	    PCRE2_DOLLAR_ENDONLY|PCRE2_NEVER_BACKSLASH_C, &err, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
+	if ((re = jsregex_compile(pattern, len, &why)) == NULL) {
 		tool_fail(r, "grep: invalid regex: Invalid regular expression: "
-		    "/%.*s/: %s", (int)AD_MIN(len, 200), pattern, msg);
-		return NULL;
+		    "/%.*s/: %s", (int)AD_MIN(len, 200), pattern, why);
+		free(why);
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 

@@ -7,3 +7,8 @@ tests_integration_sandbox_escape_test_LDADD = $(TEST_LDADD)
 # The helper runs inside the sandbox under small limits: no sanitizers.
 tests_integration_sandbox_helper_CFLAGS = -std=c11 $(WARN_CFLAGS)
 tests_integration_sandbox_helper_LDFLAGS =
+
+# The toolset against Anthropic's reference implementation (Node 22 + SDK).
+TESTS += tests/integration/toolset_diff.sh
+EXTRA_DIST += tests/integration/toolset_diff.sh \
+	tests/integration/toolset_diff.mjs
