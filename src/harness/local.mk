@@ -11,3 +11,5 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/tool_grep.c %reldir%/tool_impl.h %reldir%/tool_read.c \
 	%reldir%/tool_write.c %reldir%/toolbox.c \
 	%reldir%/wspath.c %reldir%/wspath.h
+# How the hands are built, and how they differ from the reference toolset.
+EXTRA_DIST += doc/sandbox.md

@@ -237,10 +237,11 @@ for (const pattern of ['alpha', '^a', 'a$', '\\d+', 'l[0-9]', '(foo|beta)', 'caf
   '[^]', '[]', 'a|', '\\t', '\\.', 'beta|gamma', 'nothing-at-all', '(', '[', 'a**', '?', 'text', 'tail',
   'more', 'ok', '\\uFFFD'])
   add('basic', 'grep', { pattern });
+add('basic', 'grep', { pattern: '(?<=a+)b' }, 'regex-dialect');
 add('basic', 'grep', {});
-add('basic', 'grep', { pattern: '(?i)ALPHA' }, 'regex-dialect');
-add('basic', 'grep', { pattern: '\\p{L}' }, 'regex-dialect');
-add('basic', 'grep', { pattern: '\\Qa.\\E' }, 'regex-dialect');
+for (const pattern of ['(?i)ALPHA', '\\p{L}', '\\Qa.\\E', '(?#c)a', '(?P<x>a)', '\\v', '\\e', '\\cJ', '\\x4', '[\\b]',
+  '\\0', 'a{', 'a{2,1}', '[z-a]', ')', '\\k<n>(?<n>a)', '\\u0061'])
+  add('basic', 'grep', { pattern });
 for (const [pattern, p] of [['a', 'a.txt'], ['a', 'dir'], ['\\d', 'dir'], ['x', 'missing'], ['x', '../'],
   ['a', 'link-in'], ['a', 'link-out'], ['e', '/workspace/dir'], ['first', 'crlf.txt'], ['o', 'bad.bin'],
   ['[0-9]', 'nul.bin'], ['.', 'empty.txt'], ['n', 'dir-link'], ['a', ''], ['x', 'fifo']])
