@@ -12,3 +12,7 @@ tests_integration_sandbox_helper_LDFLAGS =
 TESTS += tests/integration/toolset_diff.sh
 EXTRA_DIST += tests/integration/toolset_diff.sh \
 	tests/integration/toolset_diff.mjs
+
+# The operator's view: pilothouse sandbox and pilothouse tool.
+TESTS += tests/integration/sandbox_cli.sh
+EXTRA_DIST += tests/integration/sandbox_cli.sh
