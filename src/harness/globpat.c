@@ -304,7 +304,8 @@ globpat_re_class(struct buf *re, const char *p, size_t end)
 		if (p[i] == '[' && p[i + 1] == ':') {
 			const char *e = strstr(p + i + 2, ":]");
 
-			globpat_emit(re, "%.*s", (int)((size_t)(e - p) + 2 - i), p + i);
+			globpat_emit(re, "%.*s", (int)((size_t)(e - p) + 2 - i),
+			    p + i);
 			i = (size_t)(e - p) + 1;
 		} else if (p[i] == '[' || p[i] == '\\')
 			globpat_emit(re, "\\%c", p[i]);

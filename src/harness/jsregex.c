@@ -151,9 +151,10 @@ jsregex_group(const char *p, size_t len, size_t *n)
 		for (i = 3; i < len && p[i] != '>'; i++) {
 			char c = p[i];
 
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    c == '_' || c == '$' || (i > 3 && c >= '0' &&
-			    c <= '9') || (unsigned char)c >= 0x80))
+			if (!((c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+			    (i > 3 && c >= '0' && c <= '9') ||
+			    (unsigned char)c >= 0x80))
 				return 0;
 		}
 		if (i < len && i > 3) {

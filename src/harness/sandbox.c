@@ -214,11 +214,12 @@ sandbox_create(const struct sandbox_config *cfg, char **cause)
 	} else {
 		sb->root = xstrdup(SANDBOX_ROOT);
 		if (access(sb->bwrap, X_OK) != 0 || sb->bwrap[0] != '/') {
-			xasprintf(cause, "cannot run %s (%s): the sandbox needs "
-			    "bubblewrap >= 0.8.0; install it (apt-get install "
-			    "bubblewrap), or run tools without isolation with "
-			    "--unsafe-no-sandbox", sb->bwrap, sb->bwrap[0] != '/' ?
-			    "not an absolute path" : strerror(errno));
+			xasprintf(cause, "cannot run %s (%s): the sandbox "
+			    "needs bubblewrap >= 0.8.0; install it (apt-get "
+			    "install bubblewrap), or run tools without "
+			    "isolation with --unsafe-no-sandbox", sb->bwrap,
+			    sb->bwrap[0] != '/' ? "not an absolute path" :
+			    strerror(errno));
 			goto fail;
 		}
 		if (seccomp_build(&sb->seccomp, cause) != 0)
@@ -709,7 +710,8 @@ sandbox_child_exec(const struct sandbox_child *ch)
 
 	/* Before the descriptors move: these may sit in the fixed range. */
 	for (int i = 0; i < 2; i++)
-		if (ch->cg_procs[i] != -1 && write(ch->cg_procs[i], "0", 1) != 1)
+		if (ch->cg_procs[i] != -1 &&
+		    write(ch->cg_procs[i], "0", 1) != 1)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP,
 			    "cannot join the sandbox cgroup");
 
@@ -985,8 +987,8 @@ sandbox_wait(struct sandbox *sb, struct sandbox_wait *w, pid_t pid,
 			sandbox_kill(sb, w, pid);
 		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid) {
 			exited = 1;
-			w->st->code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
-			    128 + WTERMSIG(wstatus);
+			w->st->code = WIFEXITED(wstatus) ?
+			    WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 			/* Unsafe mode: background jobs die with the call. */
 			if (sb->unsafe)
 				kill(-pid, SIGKILL);
@@ -1057,7 +1059,8 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 	struct buf		 script;
 	char			*envp[8], *home = NULL;
 	int			 pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
-	int			 pstate[2] = { -1, -1 }, pstatus[2] = { -1, -1 };
+	int			 pstate[2] = { -1, -1 };
+	int			 pstatus[2] = { -1, -1 };
 	int			 mfd[4] = { -1, -1, -1, -1 }, rv = -1;
 	int64_t			 start, oom = 0;
 	pid_t			 pid;

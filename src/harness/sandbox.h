@@ -71,7 +71,7 @@ typedef void	(*sandbox_output_cb)(void *, int, const char *, size_t);
 struct sandbox_cmd {
 	const char	*command;	/* bash source */
 	const char	*cwd;		/* start directory (inside) or NULL */
-	const char	*env;		/* "export -p" text to restore, or NULL */
+	const char	*env;		/* "export -p" to restore, or NULL */
 	int64_t		 timeout_ms;	/* wall clock; <= 0 means none */
 	int		 merge_stderr;	/* stderr goes to stream 1 */
 	sandbox_output_cb output;	/* may be NULL: output is dropped */
@@ -94,7 +94,7 @@ struct sandbox_status {
 	int64_t		 elapsed_us;
 	char		*cwd;		/* final directory or NULL; owned */
 	char		*env;		/* final "export -p" or NULL; owned */
-	char		*error;		/* NOT_STARTED: why, and the fix; owned */
+	char		*error;		/* NOT_STARTED: why, the fix; owned */
 };
 
 /* What sandbox_describe reports (pilothouse sandbox check). */

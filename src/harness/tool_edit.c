@@ -114,8 +114,8 @@ tool_edit_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	if (count == 0)
 		tool_fail(r, "edit: old_string not found in %s", p);
 	else if (count > 1 && !all)
-		tool_fail(r, "edit: old_string appears %zu times in %s (must be "
-		    "unique)", count, p);
+		tool_fail(r, "edit: old_string appears %zu times in %s (must "
+		    "be unique)", count, p);
 	else {
 		buf_init(&out, BUF_UNBOUNDED);
 		tool_edit_replace(data.data, data.len, old, olen, new, nlen,

@@ -43,7 +43,7 @@ struct tool_grep {
 	struct buf		 text;		/* the line decoded */
 	int			 toolong;
 	int			 cr;		/* last byte was '\r' */
-	int			 failed;	/* the regex failed: next file */
+	int			 failed;	/* the regex failed */
 	int64_t			 lineno;
 };
 

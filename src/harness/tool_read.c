@@ -203,15 +203,16 @@ tool_read_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	wspath_clear(&wp);
 	if (tool_foreign_link(tb, &st)) {
 		close(fd);
-		tool_fail(r, "read: %s has other hard links and does not belong "
-		    "to the sandbox user; refusing to read it", p);
+		tool_fail(r, "read: %s has other hard links and does not "
+		    "belong to the sandbox user; refusing to read it", p);
 		return 0;
 	}
 	if (st.st_size > tb->max_file && !ranged) {
 		close(fd);
 		tool_fail(r, "read: %s is %lld bytes, exceeds %lld-byte limit. "
-		    "Use the view_range parameter to read specific line ranges, "
-		    "e.g. view_range: [1, 500].", p, (long long)st.st_size,
+		    "Use the view_range parameter to read specific line "
+		    "ranges, e.g. view_range: [1, 500].", p,
+		    (long long)st.st_size,
 		    (long long)tb->max_file);
 		return 0;
 	}

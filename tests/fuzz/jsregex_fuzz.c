@@ -16,7 +16,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	static const char	 line[] = "caf\xc3\xa9 42 [x] \\ (a|b) \xf0\x9f\x9a\x80";
+	static const char	 line[] = "caf\xc3\xa9 42 [x] \\ (a|b) "
+				    "\xf0\x9f\x9a\x80";
 	pcre2_match_context	*mctx;
 	pcre2_match_data	*md;
 	pcre2_code		*re;

@@ -52,7 +52,8 @@ tiocsti(void)
 
 	if (setsid() == -1 ||
 	    (m = open("/dev/ptmx", O_RDWR|O_NOCTTY)) == -1 ||
-	    ioctl(m, TIOCSPTLCK, &unlock) == -1 || ioctl(m, TIOCGPTN, &n) == -1) {
+	    ioctl(m, TIOCSPTLCK, &unlock) == -1 ||
+	    ioctl(m, TIOCGPTN, &n) == -1) {
 		report("pty", -1);
 		return;
 	}

@@ -145,7 +145,7 @@ main(void)
 	    "a huge sequence is refused");
 	free(cause);
 	gp = globpat_create("+(a|aa)+(a|aa)+(a|aa)+(a|aa)+(a|aa)b", 36, &cause);
-	is_int(globpat_match(gp, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"), 0,
+	is_int(globpat_match(gp, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"), 0,
 	    "a backtracking pattern ends (match limit)");
 	globpat_free(gp);
 	return done_testing();

@@ -213,7 +213,8 @@ write_tests(void)
 	struct stat	 st;
 	char		*s;
 
-	check("write", "{\"content\":\"x\"}", 1, "write: file_path is required");
+	check("write", "{\"content\":\"x\"}", 1,
+	    "write: file_path is required");
 	check("write", "{\"file_path\":\"w.txt\"}", 1,
 	    "write: content is required");
 	check("write", "{\"file_path\":\"w.txt\",\"content\":\"h\xc3\xa9\"}", 0,
@@ -242,7 +243,8 @@ write_tests(void)
 	check("write", "{\"file_path\":\"three.txt/x\",\"content\":\"x\"}", 1,
 	    "write: three.txt/x: not a directory");
 	check("write", "{\"file_path\":\"../escape.txt\",\"content\":\"x\"}", 1,
-	    "path \"../escape.txt\" is outside the session's working directory");
+	    "path \"../escape.txt\" is outside the session's working "
+	    "directory");
 	symlink("w.txt", host("w-link"));
 	check("write", "{\"file_path\":\"w-link\",\"content\":\"via\"}", 0,
 	    "wrote 3 bytes to w-link");
