@@ -617,7 +617,11 @@ sandbox_script(const struct sandbox *sb, const struct sandbox_cmd *cmd,
 		fatalx("sandbox: script buffer overflow");
 }
 
-/* The shell source for argv: one word as is, several quoted. */
+/*
+ * The shell source for argv: one word as is; several quoted, after
+ * "exec", since they are one simple command (the shell it replaces has
+ * nothing left to do, and one process fewer starts).
+ */
 char *
 sandbox_join(int argc, char *const *argv)
 {
@@ -626,8 +630,10 @@ sandbox_join(int argc, char *const *argv)
 	if (argc == 1)
 		return xstrdup(argv[0]);
 	buf_init(&b, BUF_UNBOUNDED);
+	if (buf_puts(&b, "exec") != 0)
+		fatalx("sandbox: buffer overflow");
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && buf_putc(&b, ' ') != 0)
+		if (buf_putc(&b, ' ') != 0)
 			fatalx("sandbox: buffer overflow");
 		sandbox_quote(&b, argv[i]);
 	}

@@ -136,7 +136,8 @@ int		 sandbox_run(struct sandbox *, const struct sandbox_cmd *,
 		    AD_WARN_UNUSED;
 void		 sandbox_status_clear(struct sandbox_status *);
 /* A command line as bash source: a single word is used as it is (it is
- * already a command), several are quoted and joined.  Caller frees. */
+ * already a command), several are quoted, joined and exec'd.  Caller
+ * frees. */
 char		*sandbox_join(int, char *const *);
 void		 sandbox_describe(const struct sandbox *,
 		    struct sandbox_info *);
