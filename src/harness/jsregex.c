@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,20 +24,6 @@ static const struct {
 	{ PCRE2_ERROR_CLASS_RANGE_ORDER,
 	  "Range out of order in character class" },
 };
-
-/* Append to the translation; the buffer is unbounded. */
-static void AD_PRINTFLIKE(2, 3)
-jsregex_emit(struct buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	rv;
-
-	va_start(ap, fmt);
-	rv = buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	if (rv != 0)
-		fatalx("jsregex: buffer overflow");
-}
 
 /* Whether p[0..n) are hex digits. */
 static int
@@ -63,73 +48,73 @@ jsregex_escape(const char *p, size_t len, int in_class, struct buf *out)
 	char	c;
 
 	if (len < 2) {
-		jsregex_emit(out, "\\");	/* PCRE2 reports the error */
+		buf_xprintf(out, "\\");	/* PCRE2 reports the error */
 		return 1;
 	}
 	c = p[1];
 	switch (c) {
 	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
 	case 't': case 'n': case 'f': case 'r':
-		jsregex_emit(out, "\\%c", c);
+		buf_xprintf(out, "\\%c", c);
 		return 2;
 	case 'b':
-		jsregex_emit(out, "%s", in_class ? "\\x08" : "\\b");
+		buf_xprintf(out, "%s", in_class ? "\\x08" : "\\b");
 		return 2;
 	case 'B':
-		jsregex_emit(out, "%s", in_class ? "B" : "\\B");
+		buf_xprintf(out, "%s", in_class ? "B" : "\\B");
 		return 2;
 	case 'v':
-		jsregex_emit(out, "\\x0b");
+		buf_xprintf(out, "\\x0b");
 		return 2;
 	case '0':
 		if (len > 2 && p[2] >= '0' && p[2] <= '9')
 			break;
-		jsregex_emit(out, "\\x00");
+		buf_xprintf(out, "\\x00");
 		return 2;
 	case 'c':
 		if (len > 2 && ((p[2] >= 'a' && p[2] <= 'z') ||
 		    (p[2] >= 'A' && p[2] <= 'Z'))) {
-			jsregex_emit(out, "\\c%c", p[2]);
+			buf_xprintf(out, "\\c%c", p[2]);
 			return 3;
 		}
-		jsregex_emit(out, "\\\\c");	/* Annex B: a backslash, c */
+		buf_xprintf(out, "\\\\c");	/* Annex B: a backslash, c */
 		return 2;
 	case 'x':
 		if (jsregex_hex(p + 2, len - 2, 2)) {
-			jsregex_emit(out, "\\x%.2s", p + 2);
+			buf_xprintf(out, "\\x%.2s", p + 2);
 			return 4;
 		}
-		jsregex_emit(out, "x");
+		buf_xprintf(out, "x");
 		return 2;
 	case 'u':
 		if (jsregex_hex(p + 2, len - 2, 4)) {
-			jsregex_emit(out, "\\x{%.4s}", p + 2);
+			buf_xprintf(out, "\\x{%.4s}", p + 2);
 			return 6;
 		}
-		jsregex_emit(out, "u");
+		buf_xprintf(out, "u");
 		return 2;
 	case 'k':
 		if (!in_class && len > 2 && p[2] == '<' &&
 		    memchr(p + 3, '>', len - 3) != NULL) {
-			jsregex_emit(out, "\\k");
+			buf_xprintf(out, "\\k");
 			return 2;
 		}
-		jsregex_emit(out, "k");
+		buf_xprintf(out, "k");
 		return 2;
 	default:
 		break;
 	}
 	if (c >= '0' && c <= '9') {
 		/* Back references (or Annex B octal): PCRE2 agrees mostly. */
-		jsregex_emit(out, "\\%c", c);
+		buf_xprintf(out, "\\%c", c);
 		return 2;
 	}
 	/* Everything else stands for the character itself. */
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (unsigned char)c >= 0x80)
-		jsregex_emit(out, "%c", c);
+		buf_xprintf(out, "%c", c);
 	else
-		jsregex_emit(out, "\\%c", c);
+		buf_xprintf(out, "\\%c", c);
 	return 2;
 }
 
@@ -181,28 +166,28 @@ jsregex_translate(const char *p, size_t len, struct buf *out, char **cause)
 		}
 		if (in_class) {
 			if (c == '[')
-				jsregex_emit(out, "\\[");
+				buf_xprintf(out, "\\[");
 			else if (c == '\0')
-				jsregex_emit(out, "\\x00");
+				buf_xprintf(out, "\\x00");
 			else {
 				if (c == ']')
 					in_class = 0;
-				jsregex_emit(out, "%c", c);
+				buf_xprintf(out, "%c", c);
 			}
 			i++;
 			continue;
 		}
 		if (c == '[') {
 			in_class = 1;
-			jsregex_emit(out, "[");
+			buf_xprintf(out, "[");
 			i++;
 			if (i < len && p[i] == '^') {
-				jsregex_emit(out, "^");
+				buf_xprintf(out, "^");
 				i++;
 			}
 			/* "[]" and "[^]" are complete classes in JavaScript. */
 			if (i < len && p[i] == ']') {
-				jsregex_emit(out, "]");
+				buf_xprintf(out, "]");
 				in_class = 0;
 				i++;
 			}
@@ -213,14 +198,14 @@ jsregex_translate(const char *p, size_t len, struct buf *out, char **cause)
 				*cause = xstrdup("Invalid group");
 				return -1;
 			}
-			jsregex_emit(out, "%.*s", (int)n, p + i);
+			buf_xprintf(out, "%.*s", (int)n, p + i);
 			i += n;
 			continue;
 		}
 		if (c == '\0')
-			jsregex_emit(out, "\\x00");
+			buf_xprintf(out, "\\x00");
 		else
-			jsregex_emit(out, "%c", c);
+			buf_xprintf(out, "%c", c);
 		i++;
 	}
 	return 0;
@@ -237,7 +222,7 @@ jsregex_compile(const char *pattern, size_t len, char **cause)
 	int		 err;
 
 	buf_init(&re, BUF_UNBOUNDED);
-	jsregex_emit(&re, "%s", "");
+	buf_xprintf(&re, "%s", "");
 	if (jsregex_translate(pattern, len, &re, cause) != 0) {
 		buf_clear(&re);
 		return NULL;

@@ -54,13 +54,13 @@ tool_grep_push(struct tool_grep *g, const char *label)
 	struct buf	l;
 
 	buf_init(&l, BUF_UNBOUNDED);
-	tool_emit(&l, "%s:%lld:", label, (long long)g->lineno);
+	buf_xprintf(&l, "%s:%lld:", label, (long long)g->lineno);
 	tool_emit_mem(&l, g->text.data, g->text.len);
 	g->budget -= (int64_t)tool_utf16_len(l.data, l.len) + 1;
 	if (g->hits > 0)
-		tool_emit(&g->out, "%c", '\n');
+		buf_xprintf(&g->out, "%c", '\n');
 	if (g->budget < 0) {
-		tool_emit(&g->out, "[output truncated at %d bytes]",
+		buf_xprintf(&g->out, "[output truncated at %d bytes]",
 		    TOOL_GREP_OUTPUT);
 		g->full = 1;
 	} else
@@ -156,7 +156,7 @@ tool_grep_file(const struct wspath_entry *e, void *arg)
 		return 0;
 	}
 	buf_init(&label, BUF_UNBOUNDED);
-	tool_emit(&label, "%s/", g->prefix);
+	buf_xprintf(&label, "%s/", g->prefix);
 	tool_utf8_append(&label, e->rel, strlen(e->rel));
 	tool_grep_fd(g, fd, buf_cstr(&label));
 	buf_clear(&label);
@@ -198,11 +198,7 @@ tool_grep_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 		tool_fail(r, "grep: pattern is required");
 		return 0;
 	}
-	if (p == NULL || len == 0) {
-		p = ".";
-		len = 1;
-	}
-	if ((error = tool_resolve(tb, p, len, 0, &wp, r)) == -1)
+	if ((error = tool_search_root(tb, p, len, &wp, r)) == -1)
 		return 0;
 	memset(&g, 0, sizeof g);
 	if ((g.re = tool_grep_compile(pattern, plen, r)) == NULL) {
@@ -245,7 +241,7 @@ tool_grep_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 			tool_fail(r, "grep: timed out after %ds",
 			    TOOL_GREP_TIMEOUT_MS / 1000);
 		else {
-			tool_emit(&g.out, "\n[the search was cut short "
+			buf_xprintf(&g.out, "\n[the search was cut short "
 			    "after %d ms]", TOOL_GREP_TIMEOUT_MS);
 			tool_ok_buf(r, &g.out);
 		}
