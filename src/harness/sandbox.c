@@ -606,7 +606,7 @@ sandbox_script(const struct sandbox *sb, const struct sandbox_cmd *cmd,
 	sandbox_quote(b, cmd->cwd != NULL ? cmd->cwd : sb->root);
 	rv |= buf_puts(b, " 2>/dev/null || cd -- ");
 	sandbox_quote(b, sb->root);
-	rv |= buf_puts(b, "\ntrap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; "
+	rv |= buf_puts(b, " 2>/dev/null\ntrap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; "
 	    "export -p; } >&3 2>/dev/null; exit $__ph_rc' EXIT\n{ ");
 	rv |= buf_puts(b, cmd->command);
 	rv |= buf_puts(b, "\n} </dev/null 3>/dev/null");
@@ -738,6 +738,10 @@ sandbox_child_exec(const struct sandbox_child *ch)
 		if (setrlimit(ch->rl_res[i], &ch->rl[i]) != 0)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP,
 			    "setrlimit failed");
+	/* Before the drop: the parents may be closed to the sandbox uid. */
+	if (ch->chdir != NULL && chdir(ch->chdir) != 0)
+		sandbox_child_fail(SANDBOX_EXIT_SETUP,
+		    "cannot enter the workspace");
 	if (ch->drop) {
 		if (syscall(SYS_setgroups, 0, NULL) != 0 ||
 		    syscall(SYS_setresgid, ch->gid, ch->gid, ch->gid) != 0 ||
@@ -748,9 +752,6 @@ sandbox_child_exec(const struct sandbox_child *ch)
 	/* After the identity change, which resets it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != ch->parent)
 		_exit(SANDBOX_EXIT_SETUP);
-	if (ch->chdir != NULL && chdir(ch->chdir) != 0)
-		sandbox_child_fail(SANDBOX_EXIT_SETUP,
-		    "cannot enter the workspace");
 	if (syscall(SYS_close_range, SANDBOX_NFDS, ~0U, 0) != 0) {
 		for (int fd = SANDBOX_NFDS; fd < 1024; fd++)
 			close(fd);

@@ -164,6 +164,22 @@ procs_gone(const char *suffix, int ms)
 	}
 }
 
+/* Poll up to ms for a host process carrying token + suffix. */
+static int
+procs_appear(const char *suffix, int ms)
+{
+	int64_t	 deadline = clock_mono_us() + ms * 1000LL;
+	char	 s[128];
+
+	snprintf(s, sizeof s, "%s%s", token, suffix);
+	while (host_procs(s) == 0) {
+		if (clock_mono_us() >= deadline)
+			return 0;
+		usleep(5000);
+	}
+	return 1;
+}
+
 /* Poll up to ms for a file to appear. */
 static int
 wait_file(const char *path, int ms)
@@ -703,8 +719,8 @@ row_crash(void)
 		sh_in(sb, &r, cmd, 60000, NULL);
 		_exit(0);
 	}
-	snprintf(cmd, sizeof cmd, "%s-crash", token);
-	ok(wait_file(path, 10000) && host_procs(cmd) > 0,
+	/* The file comes just before the exec that names the process. */
+	ok(wait_file(path, 10000) && procs_appear("-crash", 5000),
 	    "row 36: the command runs");
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
