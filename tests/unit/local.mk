@@ -10,3 +10,8 @@ tests_unit_ini_test_LDADD = $(TEST_LDADD)
 tests_unit_loop_test_LDADD = $(TEST_LDADD)
 tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
+
+STORE_UNIT_TESTS = tests/unit/db_test
+check_PROGRAMS += $(STORE_UNIT_TESTS)
+TESTS += $(STORE_UNIT_TESTS)
+tests_unit_db_test_LDADD = $(TEST_LDADD)
