@@ -15,3 +15,8 @@ STORE_UNIT_TESTS = tests/unit/db_test
 check_PROGRAMS += $(STORE_UNIT_TESTS)
 TESTS += $(STORE_UNIT_TESTS)
 tests_unit_db_test_LDADD = $(TEST_LDADD)
+
+WIRE_UNIT_TESTS = tests/unit/sse_parser_test
+check_PROGRAMS += $(WIRE_UNIT_TESTS)
+TESTS += $(WIRE_UNIT_TESTS)
+tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
