@@ -1,0 +1,5 @@
+# tests/integration/local.mk -- layers together, on real files and sockets.
+INTEGRATION_TESTS = tests/integration/store_kill9
+check_PROGRAMS += $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
+tests_integration_store_kill9_LDADD = $(TEST_LDADD)
