@@ -95,6 +95,8 @@ struct store {
 	uint64_t		 next_ticket;	/* last ticket handed out */
 	uint64_t		 committed;	/* last ticket handled */
 	char			*error;		/* last failure, for flush */
+	size_t			 wake_at;	/* wake the writer at this many
+						   queued items (0: never) */
 	int			 flushing;	/* waiters want a commit now */
 	int			 stopping;
 	size_t			 batch;		/* items per transaction */
