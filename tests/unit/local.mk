@@ -24,3 +24,8 @@ TESTS += $(WIRE_UNIT_TESTS)
 tests_unit_json_scan_test_LDADD = $(TEST_LDADD)
 tests_unit_api_event_test_LDADD = $(TEST_LDADD)
 tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
+
+MODEL_UNIT_TESTS = tests/unit/model_test
+check_PROGRAMS += $(MODEL_UNIT_TESTS)
+TESTS += $(MODEL_UNIT_TESTS)
+tests_unit_model_test_LDADD = $(TEST_LDADD)
