@@ -16,6 +16,17 @@ static const struct cmd_entry	cmd_table[] = {
 	{ "help", "[COMMAND]", "show help for pilothouse or one command",
 	  NULL, cmd_help_exec },
 	{ "version", "", "print the version", NULL, cmd_version_exec },
+	{ "export", "[--format jsonl] SESSION",
+	  "print a cached session's events, one JSON object per line",
+	  "  --format jsonl     the output format (the only one: the API's\n"
+	  "                     events-list objects, one per line, in log\n"
+	  "                     order)\n", cmd_export_exec },
+	{ "import", "[--session ID] FILE...",
+	  "add events from JSON lines or an events-list page to the cache",
+	  "  --session ID       the session the events belong to (default:\n"
+	  "                     the file name if it is a session id, else a\n"
+	  "                     new local id, which is printed)\n",
+	  cmd_import_exec },
 };
 
 /* The table entry called name, or NULL. */

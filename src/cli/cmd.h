@@ -42,6 +42,10 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_globals *, int, char **);
 };
 
+/* The subcommands (one cmd_<name>.c each). */
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
+
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);
 const struct cmd_entry *cmd_find(const char *);

@@ -58,7 +58,7 @@ store_ack_run(void *arg)
 }
 
 /* The default file: $XDG_CACHE_HOME/pilothouse/cache.db. */
-static char *
+char *
 store_default_path(void)
 {
 	char	*dir, *path;
