@@ -86,6 +86,15 @@ store_open(const char *path, int flags, char **cause)
 		    store_nmigrations, DB_READONLY, cause);
 		if (st->rd == NULL)
 			goto fail;
+		/* A reader cannot migrate; an old or unfinished file is for
+		 * a writer to bring up to date first. */
+		if ((size_t)db_version_opened(st->rd) < store_nmigrations) {
+			xasprintf(cause, "%s: the cache has schema version %d, "
+			    "not %zu; a command that writes it (import, tail) "
+			    "will upgrade it", st->path,
+			    db_version_opened(st->rd), store_nmigrations);
+			goto fail;
+		}
 		return st;
 	}
 	/* The writer's connection migrates; the reader's finds it done. */

@@ -178,8 +178,13 @@ check_round(const char *path, int round, uint64_t acked, char **why)
 		return acked == 0;
 	}
 	snprintf(sess, sizeof sess, "sesn_kill%03d", round);
-	it = store_iter_events(st, sess, 0, NULL, STORE_ITER_RAW, &cause);
-	while (it != NULL && (r = store_iter_next(it, &e, &cause)) == 1) {
+	if ((it = store_iter_events(st, sess, 0, NULL, STORE_ITER_RAW,
+	    &cause)) == NULL) {
+		*why = cause;
+		store_close(st);
+		return 0;
+	}
+	while ((r = store_iter_next(it, &e, &cause)) == 1) {
 		event_text(want, sizeof want, round, n);
 		if (e.rawlen != strlen(want) || memcmp(e.raw, want,
 		    e.rawlen) != 0) {
@@ -192,6 +197,11 @@ check_round(const char *path, int round, uint64_t acked, char **why)
 		n++;
 	}
 	store_iter_free(it);
+	if (r < 0) {
+		*why = cause;
+		store_close(st);
+		return 0;
+	}
 	good = n >= acked;
 	if (!good)
 		xasprintf(why, "%llu events acked, %llu stored",

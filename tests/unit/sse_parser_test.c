@@ -401,11 +401,13 @@ test_abort_reset(void)
 
 	record_init(&r);
 	sp = sse_parser_create(1024, record_frame, record_error, &r);
-	ok(sse_parser_feed(sp, "\xef\xbb\xbfid: 9\n\ndata: part", 26) ==
-	    SSE_OK, "feed a partial frame");
+#define FEED(s)	sse_parser_feed(sp, s, sizeof s - 1)
+	ok(FEED("\xef\xbb\xbfid: 9\n\ndata: part") == SSE_OK,
+	    "feed a partial frame");
 	sse_parser_reset(sp);
-	ok(sse_parser_feed(sp, "\xef\xbb\xbf" "data: new\n\n", 14) == SSE_OK,
+	ok(FEED("\xef\xbb\xbf" "data: new\n\n") == SSE_OK,
 	    "feed after a reset");
+#undef FEED
 	is_str(r.out.data, "[-|3:new|id=9|retry=-1]\n",
 	    "reset drops the partial frame, expects a BOM again, keeps the "
 	    "last id");
