@@ -94,12 +94,14 @@ main(int argc, char **argv)
 	struct bench_gen	 g;
 	struct buf		 ev, sse;
 	struct rusage		 ru;
-	size_t			 n = argc > 1 ? strtoul(argv[1], NULL, 10) : 200000;
+	size_t			 n = 200000;
 	char			 tmpl[] = "/tmp/ph-ingest.XXXXXX";
 	double			 r[5];
 	uint64_t		 got = 0;
 	long			 base_kb;
 
+	if (argc > 1)
+		n = strtoul(argv[1], NULL, 10);
 	if (mkdtemp(tmpl) == NULL)
 		fatal("mkdtemp");
 	bench_gen_init(&g, 11);

@@ -59,7 +59,7 @@ enum model_status {
 struct model_pending {
 	char		event_id[MODEL_ID_LEN];	/* answer with this id */
 	char		tool[MODEL_NAME_LEN];	/* "bash", "github/create_pr" */
-	char		summary[MODEL_SUMMARY_LEN];	/* the input, abridged */
+	char		summary[MODEL_SUMMARY_LEN];	/* input, abridged */
 	char		thread_id[MODEL_ID_LEN];	/* "" for the primary */
 	int64_t		since_us;		/* when it was asked */
 };
@@ -106,11 +106,11 @@ struct model_usage {
 struct model_session {
 	enum model_status	 status;
 	char			 stop_reason[32];	/* of the last idle */
-	int			 interrupted;	/* that idle followed an interrupt */
-	int			 interrupt_pending;	/* interrupt sent, no idle */
-	int			 error_attention;	/* see MODEL_ATTN_ERROR */
-	int			 deleted;		/* session.deleted seen */
-	char			 model[MODEL_NAME_LEN];	/* for pricing; "" unknown */
+	int			 interrupted;	/* it followed an interrupt */
+	int			 interrupt_pending;	/* no idle since one */
+	int			 error_attention;	/* MODEL_ATTN_ERROR */
+	int			 deleted;	/* session.deleted seen */
+	char			 model[MODEL_NAME_LEN];	/* "" if unknown */
 
 	/* The running tool, if any ("" when none). */
 	char			 tool[MODEL_NAME_LEN];

@@ -16,19 +16,21 @@
 /*
  * The queue is a FIFO list under one mutex, bounded in items and bytes
  * so that a burst costs at most a few megabytes: when it is full the
- * producer waits, and the network backs up instead of memory.  Producers append and get a
- * ticket; the writer takes what is there (up to the batch size), applies
- * it inside an open transaction without holding the lock, and commits
- * when the batch is full, when batch_ms have passed since the batch
- * began, or at once when someone flushes or closes.  So a burst is
- * written in large transactions (the cost of a commit is spread over
- * thousands of rows) and a trickle is committed within batch_ms.
+ * producer waits, and the network backs up instead of memory.
+ * Producers append and get a ticket; the writer takes what is there (up
+ * to the batch size), applies it inside an open transaction without
+ * holding the lock, and commits when the batch is full, when batch_ms
+ * have passed since the batch began, or at once when someone flushes or
+ * closes.  So a burst is written in large transactions (the cost of a
+ * commit is spread over thousands of rows) and a trickle is committed
+ * within batch_ms.
  *
  * A failed batch is rolled back and tried again (a lock held by another
  * process, say); if it still fails, its items are committed one by one,
  * so only an item that cannot be written is lost, and the failure is
- * reported.  The batch's items are kept until then.  Rolling back forgets the writer's cached session
- * keys, since the rows they name may be gone with the transaction.
+ * reported.  The batch's items are kept until then.  Rolling back
+ * forgets the writer's cached session keys, since the rows they name
+ * may be gone with the transaction.
  */
 
 #define STORE_QUEUE_ITEMS	8192		/* items waiting, at most */
@@ -512,7 +514,8 @@ store_gather(struct store *st, uint64_t *last, int *failed, char **cause)
 				tail->next = chunk;
 			else
 				batch = chunk;
-			for (tail = chunk; tail->next != NULL; tail = tail->next)
+			for (tail = chunk; tail->next != NULL;
+			    tail = tail->next)
 				continue;
 		}
 		n += k;

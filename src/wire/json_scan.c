@@ -405,7 +405,7 @@ json_scan_minify(const char *text, size_t len, struct buf *b)
 	for (; p < end; p++) {
 		if (instr) {
 			if (*p == '\\')
-				p++;		/* the escaped byte cannot end it */
+				p++;	/* an escaped byte cannot end it */
 			else if (*p == '"')
 				instr = 0;
 			continue;
@@ -507,8 +507,9 @@ json_scan_string(const struct json_span *v, char *out)
 				p += 6;
 			} else if (hi >= 0xd800 && hi <= 0xdfff)
 				cp = 0xfffd;	/* a lone surrogate */
-			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a pair is
-			 * 12 bytes and 4: the output never outgrows the input. */
+			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a
+			 * pair is 12 bytes and 4: the output never outgrows
+			 * the input. */
 			o += utf8_encode(cp, o);
 			continue;
 		default:

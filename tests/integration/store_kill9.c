@@ -75,7 +75,7 @@ child_tick(struct loop_timer *t, void *arg)
 		if ((ev = api_event_parse(text, strlen(text), &cause)) == NULL)
 			_exit(5);
 		if (store_event_put(c->st, sess, ev) != c->n + 1)
-			_exit(6);	/* tickets are 1, 2, 3...: event n is n+1 */
+			_exit(6);	/* event n has ticket n + 1 */
 		api_event_free(ev);
 		c->n++;
 	}
@@ -252,7 +252,7 @@ main(void)
 			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		why = NULL;
 		if (!ok(check_round(path, round, acked, &why),
-		    "round %d: intact, %llu acked events present once, in order",
+		    "round %d: intact, %llu acked events there once, in order",
 		    round, (unsigned long long)acked))
 			diag("%s", why ? why : "");
 		free(why);

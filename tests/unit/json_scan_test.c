@@ -132,8 +132,9 @@ test_mutations(void)
 static void
 test_members(void)
 {
-	const char		*obj = " {\"a\" : 1, \"b\":{\"a\":2},\"\\u0061\":"
-	    "\"three\", \"c\":[true,false,null], \"d\":-12, \"e\":2.5e1}";
+	const char		*obj = " {\"a\" : 1, \"b\":{\"a\":2},"
+	    "\"\\u0061\":\"three\", \"c\":[true,false,null], \"d\":-12, "
+	    "\"e\":2.5e1}";
 	struct json_span	 v;
 	struct json_scan_iter	 it;
 	struct json_span	 k;

@@ -251,13 +251,15 @@ test_interrupt(void)
 	static const char *const turn[] = {
 		"{\"type\":\"session.status_running\",\"id\":\"sevt_1\","
 		"\"processed_at\":\"2026-11-19T10:00:00Z\"}",
-		"{\"type\":\"agent.tool_use\",\"id\":\"sevt_2\",\"processed_at\":"
-		"\"2026-11-19T10:00:01Z\",\"name\":\"bash\",\"input\":{"
-		"\"command\":\"sleep 100\"},\"evaluated_permission\":\"allow\"}",
-		"{\"type\":\"user.interrupt\",\"id\":\"sevt_3\",\"processed_at\":"
-		"null}",
-		"{\"type\":\"user.interrupt\",\"id\":\"sevt_3\",\"processed_at\":"
-		"\"2026-11-19T10:00:02Z\"}",
+		"{\"type\":\"agent.tool_use\",\"id\":\"sevt_2\","
+		"\"processed_at\":\"2026-11-19T10:00:01Z\",\"name\":\"bash\","
+		"\"input\":{"
+		"\"command\":\"sleep 100\"},"
+		"\"evaluated_permission\":\"allow\"}",
+		"{\"type\":\"user.interrupt\",\"id\":\"sevt_3\","
+		"\"processed_at\":null}",
+		"{\"type\":\"user.interrupt\",\"id\":\"sevt_3\","
+		"\"processed_at\":\"2026-11-19T10:00:02Z\"}",
 		"{\"type\":\"session.status_idle\",\"id\":\"sevt_4\","
 		"\"processed_at\":\"2026-11-19T10:00:03Z\",\"stop_reason\":"
 		"{\"type\":\"end_turn\"}}",
@@ -287,14 +289,14 @@ static void
 test_errors_and_custom(void)
 {
 	static const char *const lines[] = {
-		"{\"type\":\"session.error\",\"id\":\"sevt_e1\",\"processed_at\":"
-		"\"2026-11-19T10:00:00Z\",\"error\":{\"type\":"
+		"{\"type\":\"session.error\",\"id\":\"sevt_e1\","
+		"\"processed_at\":\"2026-11-19T10:00:00Z\",\"error\":{\"type\":"
 		"\"model_overloaded_error\",\"message\":\"busy\","
 		"\"retry_status\":{\"type\":\"retrying\"}}}",
 		"{\"type\":\"session.status_rescheduled\",\"id\":\"sevt_e2\","
 		"\"processed_at\":\"2026-11-19T10:00:01Z\"}",
-		"{\"type\":\"session.error\",\"id\":\"sevt_e3\",\"processed_at\":"
-		"\"2026-11-19T10:00:02Z\",\"error\":{\"type\":"
+		"{\"type\":\"session.error\",\"id\":\"sevt_e3\","
+		"\"processed_at\":\"2026-11-19T10:00:02Z\",\"error\":{\"type\":"
 		"\"model_overloaded_error\",\"message\":\"still busy\","
 		"\"retry_status\":{\"type\":\"exhausted\"}}}",
 		"{\"type\":\"session.status_idle\",\"id\":\"sevt_e4\","
@@ -305,8 +307,9 @@ test_errors_and_custom(void)
 		"{\"type\":\"agent.custom_tool_use\",\"id\":\"sevt_c1\","
 		"\"processed_at\":\"2026-11-19T10:00:05Z\",\"name\":"
 		"\"request_human_review\",\"input\":{\"summary\":\"x\"}}",
-		"{\"type\":\"agent.tool_use\",\"id\":\"sevt_c2\",\"processed_at\":"
-		"\"2026-11-19T10:00:05Z\",\"name\":\"write\",\"input\":{"
+		"{\"type\":\"agent.tool_use\",\"id\":\"sevt_c2\","
+		"\"processed_at\":\"2026-11-19T10:00:05Z\",\"name\":\"write\","
+		"\"input\":{"
 		"\"file_path\":\"/a\",\"content\":\"...\"},"
 		"\"evaluated_permission\":\"ask\",\"session_thread_id\":"
 		"\"sthr_x\"}",

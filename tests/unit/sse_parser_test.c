@@ -19,7 +19,7 @@ struct record {
 	struct buf	 out;		/* the transcript */
 	int		 frames;
 	int		 errors;
-	int		 abort_at;	/* abort on this frame (1-based), or 0 */
+	int		 abort_at;	/* abort on frame n (from 1), or 0 */
 };
 
 static int
@@ -171,7 +171,8 @@ test_fixtures(void)
 	    &errors);
 	is_int(frames, 7, "edge cases: 7 frames");
 	is_str(t,
-	    "[E=session.status_running|115:{\"type\":\"session.status_running\","
+	    "[E=session.status_running|115:"
+	    "{\"type\":\"session.status_running\","
 	    "\"id\":\"sevt_011CNMmsRTwFDQAZcCUIvqAX\",\"processed_at\":"
 	    "\"2026-11-19T15:00:00.000001Z\"}|id=(none)|retry=-1]\n"
 	    "[E=ping|15:{\"type\":\"ping\"}|id=(none)|retry=-1]\n"

@@ -242,7 +242,8 @@ test_sessions(struct store *st)
 	    "invalid JSON is refused");
 	free(cause);
 	cause = NULL;
-	tok = "{\"id\":\"sesn_tok\",\"type\":\"session\",\"resources\":[{\"type\":"
+	tok = "{\"id\":\"sesn_tok\",\"type\":\"session\","
+	    "\"resources\":[{\"type\":"
 	    "\"github_repository\",\"url\":\"u\",\"authorization_token\":"
 	    "\"ghp_secret\"}],\"created_at\":\"2026-11-01T00:00:00Z\"}";
 	ok(store_session_put(st, tok, strlen(tok), &cause) > 0,
@@ -402,8 +403,8 @@ test_failure(const char *path)
 
 	st = store_open(path, 0, &cause);
 	db = db_open(path, NULL, 0, 0, &cause);
-	ok(db != NULL && db_exec(db, "CREATE TRIGGER t_fail BEFORE INSERT ON audit "
-	    "WHEN NEW.action = 'poison' BEGIN SELECT RAISE(FAIL, "
+	ok(db != NULL && db_exec(db, "CREATE TRIGGER t_fail BEFORE INSERT "
+	    "ON audit WHEN NEW.action = 'poison' BEGIN SELECT RAISE(FAIL, "
 	    "'poisoned row'); END", &cause) == 0, "a trigger that fails");
 	(void)store_audit_put(st, "u", "s", "good1", NULL, NULL);
 	(void)store_audit_put(st, "u", "s", "poison", NULL, NULL);
