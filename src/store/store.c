@@ -290,8 +290,11 @@ store_enqueue(struct store *st, struct store_item *it)
 	}
 	pthread_mutex_lock(&st->lock);
 	while (st->nitems >= STORE_QUEUE_ITEMS || (st->nitems > 0 &&
-	    st->nbytes + it->size > STORE_QUEUE_BYTES))
+	    st->nbytes + it->size > STORE_QUEUE_BYTES)) {
+		/* Full before the batch is: the writer must not sleep on. */
+		pthread_cond_signal(&st->more);
 		pthread_cond_wait(&st->room, &st->lock);
+	}
 	ticket = it->ticket = ++st->next_ticket;
 	if (st->tail != NULL)
 		st->tail->next = it;
@@ -300,7 +303,8 @@ store_enqueue(struct store *st, struct store_item *it)
 	st->tail = it;
 	st->nitems++;
 	st->nbytes += it->size;
-	if (st->wake_at != 0 && st->nitems >= st->wake_at)
+	if (st->wake_at != 0 && (st->nitems >= st->wake_at ||
+	    st->nbytes >= STORE_QUEUE_BYTES / 2))
 		pthread_cond_signal(&st->more);
 	pthread_mutex_unlock(&st->lock);
 	return ticket;

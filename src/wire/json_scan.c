@@ -288,20 +288,28 @@ json_scan_kind(const struct json_span *v)
 	}
 }
 
-/* Start iterating an object's members. */
-int
-json_scan_object_init(struct json_scan_iter *it, const char *text,
-    size_t len)
+/* Start iterating the container that text is, if it opens with open. */
+static int
+json_scan_iter_init(struct json_scan_iter *it, const char *text, size_t len,
+    char open)
 {
 	const char	*end = text + len, *p;
 
 	p = json_scan_ws(text, end);
-	if (p >= end || *p != '{')
+	if (p >= end || *p != open)
 		return -1;
 	it->p = p + 1;
 	it->end = end;
 	it->state = 0;
 	return 0;
+}
+
+/* Start iterating an object's members. */
+int
+json_scan_object_init(struct json_scan_iter *it, const char *text,
+    size_t len)
+{
+	return json_scan_iter_init(it, text, len, '{');
 }
 
 /* Read the next member of the object. */
@@ -354,15 +362,7 @@ json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
 int
 json_scan_array_init(struct json_scan_iter *it, const char *text, size_t len)
 {
-	const char	*end = text + len, *p;
-
-	p = json_scan_ws(text, end);
-	if (p >= end || *p != '[')
-		return -1;
-	it->p = p + 1;
-	it->end = end;
-	it->state = 0;
-	return 0;
+	return json_scan_iter_init(it, text, len, '[');
 }
 
 /* Read the next element of the array. */

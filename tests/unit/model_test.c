@@ -12,94 +12,11 @@
 #include "model/session.h"
 #include "wire/api_event.h"
 #include "wire/sse_parser.h"
-#include "fixture.h"
+#include "fixture_events.h"
 #include "tap.h"
 
-struct events {
-	struct api_event	**v;
-	size_t			  n;
-};
-
-static void
-add(struct events *e, const char *text, size_t len)
-{
-	char	*cause = NULL;
-
-	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	if ((e->v[e->n] = api_event_parse(text, len, &cause)) == NULL) {
-		printf("Bail out! %s: %.*s\n", cause, (int)len, text);
-		exit(1);
-	}
-	e->n++;
-}
-
 static int
-collect(const struct sse_frame *f, void *arg)
-{
-	if (f->event != NULL && strcmp(f->event, "ping") != 0)
-		add(arg, f->data, f->datalen);
-	return 0;
-}
-
-static void
-load_sse(struct events *e, const char *name)
-{
-	struct sse_parser	*sp;
-	char			*text;
-	size_t			 len;
-
-	text = fixture_read(name, &len);
-	sp = sse_parser_create(SSE_DEFAULT_MAX_FRAME, collect, NULL, e);
-	if (sse_parser_feed(sp, text, len) != SSE_OK)
-		abort();
-	sse_parser_free(sp);
-	free(text);
-}
-
-static void
-load_lines(struct events *e, const char *name)
-{
-	char	*text, **lines;
-	size_t	 n;
-
-	text = fixture_read(name, NULL);
-	lines = fixture_lines(text, &n);
-	for (size_t i = 0; i < n; i++)
-		add(e, lines[i], strlen(lines[i]));
-	free(lines);
-	free(text);
-}
-
-/* The data array of a page fixture, one event per element. */
-static void
-load_page(struct events *e, const char *name)
-{
-	json_t	*j, *x;
-	char	*text, *s;
-	size_t	 i;
-
-	text = fixture_read(name, NULL);
-	j = json_loads(text, 0, NULL);
-	json_array_foreach(json_object_get(j, "data"), i, x) {
-		s = json_dumps(x, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		add(e, s, strlen(s));
-		free(s);
-	}
-	json_decref(j);
-	free(text);
-}
-
-static void
-free_events(struct events *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		api_event_free(e->v[i]);
-	free(e->v);
-	memset(e, 0, sizeof *e);
-}
-
-static int
-fold(struct model_session *s, struct events *e, size_t from, size_t to)
+fold(struct model_session *s, struct fixture_events *e, size_t from, size_t to)
 {
 	int	dirty = 0;
 
@@ -147,12 +64,12 @@ ts(const char *s)
 static void
 test_stream(void)
 {
-	struct events		 e = { NULL, 0 }, h = { NULL, 0 };
+	struct fixture_events		 e = { NULL, 0 }, h = { NULL, 0 };
 	struct model_session	 s, hs, *snap;
 	struct model_usage	 u;
 	int			 d;
 
-	load_sse(&e, "stream.sse");
+	fixture_events_sse(&e, "stream.sse");
 	model_state_init(&s);
 	d = model_apply(&s, e.v[0]);
 	ok(d & MODEL_DIRTY_QUEUE, "a queued user.message dirties the queue");
@@ -220,8 +137,8 @@ test_stream(void)
 	model_state_free(snap);
 
 	/* History pages: the same session without the queued echoes. */
-	load_page(&h, "events-page.json");
-	load_page(&h, "events-page-2.json");
+	fixture_events_page(&h, "events-page.json");
+	fixture_events_page(&h, "events-page-2.json");
 	model_state_init(&hs);
 	fold(&hs, &h, 0, h.n);
 	is_int(hs.nevents, 16, "history has 16 events");
@@ -229,20 +146,20 @@ test_stream(void)
 	ok(same_state(&hs, &s), "history folds to the stream's state");
 	model_state_clear(&hs);
 	model_state_clear(&s);
-	free_events(&h);
-	free_events(&e);
+	fixture_events_free(&h);
+	fixture_events_free(&e);
 }
 
 /* A state folded from JSON lines given inline. */
 static void
 fold_lines(struct model_session *s, const char *const *lines, size_t n)
 {
-	struct events	e = { NULL, 0 };
+	struct fixture_events	e = { NULL, 0 };
 
 	for (size_t i = 0; i < n; i++)
-		add(&e, lines[i], strlen(lines[i]));
+		fixture_events_add(&e, lines[i], strlen(lines[i]));
 	fold(s, &e, 0, e.n);
-	free_events(&e);
+	fixture_events_free(&e);
 }
 
 static void
@@ -379,13 +296,13 @@ test_errors_and_custom(void)
 static void
 test_fixtures(void)
 {
-	struct events		 e = { NULL, 0 };
+	struct fixture_events		 e = { NULL, 0 };
 	struct model_session	 a, b, *snap = NULL;
 	size_t			 half, previews = 0;
 
-	load_lines(&e, "events-catalog.jsonl");
-	load_lines(&e, "events-variants.jsonl");
-	load_lines(&e, "user-events-echo.jsonl");
+	fixture_events_lines(&e, "events-catalog.jsonl");
+	fixture_events_lines(&e, "events-variants.jsonl");
+	fixture_events_lines(&e, "user-events-echo.jsonl");
 	model_state_init(&a);
 	model_state_init(&b);
 	half = e.n / 2;
@@ -411,7 +328,7 @@ test_fixtures(void)
 	model_state_free(snap);
 	model_state_clear(&a);
 	model_state_clear(&b);
-	free_events(&e);
+	fixture_events_free(&e);
 }
 
 static void
