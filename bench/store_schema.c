@@ -216,7 +216,7 @@ main(int argc, char **argv)
 			qsort(r[li], ROUNDS, sizeof r[li][0], cmp_double);
 			printf("%-44s %s sessions %4d batch %5zu: %7.0f "
 			    "events/s (median of %d)\n", layouts[li].name,
-			    pragmas[pi] ? "big cache" : "defaults ",
+			    pragmas[pi] ? "64M+ckpt" : "defaults",
 			    nsess[si], batches[bi], r[li][ROUNDS / 2], ROUNDS);
 		}
 		fflush(stdout);
