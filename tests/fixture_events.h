@@ -32,6 +32,7 @@ fixture_events_add(struct fixture_events *e, const char *text, size_t len)
 	e->n++;
 }
 
+/* SSE frame callback: keep event frames, drop pings and nameless ones. */
 static __attribute__((unused)) int
 fixture_events_frame(const struct sse_frame *f, void *arg)
 {
@@ -91,6 +92,7 @@ fixture_events_page(struct fixture_events *e, const char *name)
 	free(text);
 }
 
+/* Free the events and empty the list. */
 static __attribute__((unused)) void
 fixture_events_free(struct fixture_events *e)
 {
