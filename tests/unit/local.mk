@@ -1,7 +1,8 @@
 # tests/unit/local.mk -- one <module>_test.c per module.
 BASE_UNIT_TESTS = \
 	tests/unit/buf_test tests/unit/clock_test tests/unit/ini_test \
-	tests/unit/loop_test tests/unit/str_test tests/unit/utf8_test
+	tests/unit/loop_test tests/unit/sanitize_test tests/unit/str_test \
+	tests/unit/utf8_test
 check_PROGRAMS += $(BASE_UNIT_TESTS)
 TESTS += $(BASE_UNIT_TESTS)
 tests_unit_buf_test_LDADD = $(TEST_LDADD)
@@ -10,6 +11,7 @@ tests_unit_ini_test_LDADD = $(TEST_LDADD)
 tests_unit_loop_test_LDADD = $(TEST_LDADD)
 tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
+tests_unit_sanitize_test_LDADD = $(TEST_LDADD)
 
 STORE_UNIT_TESTS = tests/unit/db_test tests/unit/store_test
 check_PROGRAMS += $(STORE_UNIT_TESTS)
