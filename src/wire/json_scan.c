@@ -312,32 +312,44 @@ json_scan_object_init(struct json_scan_iter *it, const char *text,
 	return json_scan_iter_init(it, text, len, '{');
 }
 
-/* Read the next member of the object. */
-int
-json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
-    struct json_span *val, int *keyesc)
+/*
+ * Move past the comma before the next entry of the container closed by
+ * close: 1 with *pp at the entry, 0 after the closing byte, -1 if the
+ * text is invalid.
+ */
+static int
+json_scan_iter_step(struct json_scan_iter *it, char close, const char **pp)
 {
 	const char	*p = json_scan_ws(it->p, it->end), *end = it->end;
-	const char	*q;
 
 	if (it->state == 2)
 		return 0;
 	if (p >= end)
 		return -1;
-	if (it->state == 1) {
-		if (*p == '}') {
-			it->state = 2;
-			it->p = p + 1;
-			return 0;
-		}
-		if (*p != ',')
-			return -1;
-		p = json_scan_ws(p + 1, end);
-	} else if (*p == '}') {
+	if (*p == close) {
 		it->state = 2;
 		it->p = p + 1;
 		return 0;
 	}
+	if (it->state == 1) {
+		if (*p != ',')
+			return -1;
+		p = json_scan_ws(p + 1, end);
+	}
+	*pp = p;
+	return 1;
+}
+
+/* Read the next member of the object. */
+int
+json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
+    struct json_span *val, int *keyesc)
+{
+	const char	*p = NULL, *end = it->end, *q;
+	int		 r;
+
+	if ((r = json_scan_iter_step(it, '}', &p)) <= 0)
+		return r;
 	if (p >= end || *p != '"')
 		return -1;
 	*keyesc = 0;
@@ -369,23 +381,11 @@ json_scan_array_init(struct json_scan_iter *it, const char *text, size_t len)
 int
 json_scan_array_next(struct json_scan_iter *it, struct json_span *val)
 {
-	const char	*p = json_scan_ws(it->p, it->end), *end = it->end;
-	const char	*q;
+	const char	*p = NULL, *end = it->end, *q;
+	int		 r;
 
-	if (it->state == 2)
-		return 0;
-	if (p >= end)
-		return -1;
-	if (*p == ']') {
-		it->state = 2;
-		it->p = p + 1;
-		return 0;
-	}
-	if (it->state == 1) {
-		if (*p != ',')
-			return -1;
-		p = json_scan_ws(p + 1, end);
-	}
+	if ((r = json_scan_iter_step(it, ']', &p)) <= 0)
+		return r;
 	if ((q = json_scan_skip(p, end, NULL)) == NULL)
 		return -1;
 	val->p = p;
