@@ -2,11 +2,12 @@
 # library the program ships, so the tests run the objects we install.
 
 TEST_LDADD = $(PH_LIBS)
-EXTRA_DIST += tests/tap.h tests/lib.sh
+EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h \
+	tests/fixture_events.h
 
 include tests/unit/local.mk
-include tests/integration/local.mk
 include tests/fuzz/local.mk
+include tests/integration/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/node22/package.json tests/node/node22/package-lock.json \
 	tests/node/ensure-sdk.sh

@@ -10,6 +10,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/loop.c %reldir%/loop.h \
 	%reldir%/paths.c %reldir%/paths.h \
 	%reldir%/rand.c %reldir%/rand.h \
+	%reldir%/sanitize.c %reldir%/sanitize.h \
 	%reldir%/str.c %reldir%/str.h \
 	%reldir%/utf8.c %reldir%/utf8.h \
 	%reldir%/xmalloc.c %reldir%/xmalloc.h

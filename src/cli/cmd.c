@@ -17,6 +17,17 @@ static int	cmd_version_exec(struct cmd_globals *, int, char **);
 static const struct cmd_entry	cmd_table[] = {
 	{ "help", "[COMMAND]", "show help for pilothouse or one command",
 	  NULL, cmd_help_exec },
+	{ "export", "[--format jsonl] SESSION",
+	  "print a cached session's events, one JSON object per line",
+	  "  --format jsonl     the output format (the only one: the API's\n"
+	  "                     events-list objects, one per line, in log\n"
+	  "                     order)\n", cmd_export_exec },
+	{ "import", "[--session ID] FILE...",
+	  "add events from JSON lines or an events-list page to the cache",
+	  "  --session ID       the session the events belong to (default:\n"
+	  "                     the file name if it is a session id, else a\n"
+	  "                     new local id, which is printed)\n",
+	  cmd_import_exec },
 	{ "sandbox", "exec [options] [--] COMMAND... | check [options]",
 	  "run a command in the tool sandbox, or check what it isolates",
 	  "exec options:\n"

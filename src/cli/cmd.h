@@ -44,7 +44,9 @@ struct cmd_entry {
 
 struct cancel;
 
-/* Subcommands (cmd_<name>.c). */
+/* The subcommands (one cmd_<name>.c each). */
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);
 

@@ -11,9 +11,8 @@
 #include <string.h>
 
 #include "base/xmalloc.h"
+#include "fuzz.h"
 #include "harness/globpat.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

@@ -1,8 +1,16 @@
-# tests/integration/local.mk -- layers together, against real parts: the
-# sandbox battery runs the real bubblewrap.
-INTEGRATION_TESTS = tests/integration/sandbox_escape_test
-check_PROGRAMS += $(INTEGRATION_TESTS) tests/integration/sandbox_helper
+# tests/integration/local.mk -- layers together, on real files and sockets.
+INTEGRATION_TESTS = tests/integration/store_kill9
+check_PROGRAMS += $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)
+tests_integration_store_kill9_LDADD = $(TEST_LDADD)
+INTEGRATION_SH_TESTS = tests/integration/export_import.sh
+TESTS += $(INTEGRATION_SH_TESTS)
+EXTRA_DIST += $(INTEGRATION_SH_TESTS)
+
+# The sandbox battery runs the real bubblewrap.
+check_PROGRAMS += tests/integration/sandbox_escape_test \
+	tests/integration/sandbox_helper
+TESTS += tests/integration/sandbox_escape_test
 tests_integration_sandbox_escape_test_LDADD = $(TEST_LDADD)
 # The helper runs inside the sandbox under small limits: no sanitizers.
 tests_integration_sandbox_helper_CFLAGS = -std=c11 $(WARN_CFLAGS)

@@ -1,7 +1,8 @@
 # tests/unit/local.mk -- one <module>_test.c per module.
 BASE_UNIT_TESTS = \
 	tests/unit/buf_test tests/unit/clock_test tests/unit/ini_test \
-	tests/unit/loop_test tests/unit/str_test tests/unit/utf8_test
+	tests/unit/loop_test tests/unit/sanitize_test tests/unit/str_test \
+	tests/unit/utf8_test
 check_PROGRAMS += $(BASE_UNIT_TESTS)
 TESTS += $(BASE_UNIT_TESTS)
 tests_unit_buf_test_LDADD = $(TEST_LDADD)
@@ -10,6 +11,26 @@ tests_unit_ini_test_LDADD = $(TEST_LDADD)
 tests_unit_loop_test_LDADD = $(TEST_LDADD)
 tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
+tests_unit_sanitize_test_LDADD = $(TEST_LDADD)
+
+STORE_UNIT_TESTS = tests/unit/db_test tests/unit/store_test
+check_PROGRAMS += $(STORE_UNIT_TESTS)
+TESTS += $(STORE_UNIT_TESTS)
+tests_unit_db_test_LDADD = $(TEST_LDADD)
+tests_unit_store_test_LDADD = $(TEST_LDADD)
+
+WIRE_UNIT_TESTS = tests/unit/sse_parser_test tests/unit/json_scan_test \
+	tests/unit/api_event_test
+check_PROGRAMS += $(WIRE_UNIT_TESTS)
+TESTS += $(WIRE_UNIT_TESTS)
+tests_unit_json_scan_test_LDADD = $(TEST_LDADD)
+tests_unit_api_event_test_LDADD = $(TEST_LDADD)
+tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
+
+MODEL_UNIT_TESTS = tests/unit/model_test
+check_PROGRAMS += $(MODEL_UNIT_TESTS)
+TESTS += $(MODEL_UNIT_TESTS)
+tests_unit_model_test_LDADD = $(TEST_LDADD)
 
 # The harness's hands: path confinement, glob patterns, the tools.
 HARNESS_UNIT_TESTS = \
