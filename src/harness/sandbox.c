@@ -606,8 +606,9 @@ sandbox_script(const struct sandbox *sb, const struct sandbox_cmd *cmd,
 	sandbox_quote(b, cmd->cwd != NULL ? cmd->cwd : sb->root);
 	rv |= buf_puts(b, " 2>/dev/null || cd -- ");
 	sandbox_quote(b, sb->root);
-	rv |= buf_puts(b, " 2>/dev/null\ntrap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; "
-	    "export -p; } >&3 2>/dev/null; exit $__ph_rc' EXIT\n{ ");
+	rv |= buf_puts(b, " 2>/dev/null\n"
+	    "trap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; export -p; } "
+	    ">&3 2>/dev/null; exit $__ph_rc' EXIT\n{ ");
 	rv |= buf_puts(b, cmd->command);
 	rv |= buf_puts(b, "\n} </dev/null 3>/dev/null");
 	if (cmd->merge_stderr)
