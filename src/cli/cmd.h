@@ -42,6 +42,10 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_globals *, int, char **);
 };
 
+/* Subcommands (cmd_<name>.c). */
+int	 cmd_demo_exec(struct cmd_globals *, int, char **);
+int	 cmd_serve_exec(struct cmd_globals *, int, char **);
+
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);
 const struct cmd_entry *cmd_find(const char *);

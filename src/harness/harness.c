@@ -58,6 +58,7 @@ const struct brain_env *harness_brain_env(struct harness *h) { return &h->env; }
 const char *harness_data_dir(struct harness *h) { return h->data_dir; }
 int harness_unsafe(struct harness *h) { return h->unsafe; }
 struct scenario_set *harness_scenarios(struct harness *h) { return h->scenarios; }
+int harness_fast(struct harness *h) { return h->env.scripted_fast; }
 
 /* Is the harness shutting down? */
 int

@@ -53,8 +53,10 @@ void		 harness_free(struct harness *);
 void		 harness_heartbeat(struct harness *);
 void		 harness_observe(struct harness *, harness_observer, void *);
 struct hstore	*harness_store(struct harness *);
-/* The directories scenarios are looked up in, joined for messages. */
+/* The scenario files (scripted brain, demo). */
 struct scenario_set *harness_scenarios(struct harness *);
+/* Non-zero with --scripted-fast. */
+int		 harness_fast(struct harness *);
 
 /* Objects: *out is a new reference on success. */
 int	 harness_agent_create(struct harness *, json_t *, json_t **,

@@ -6,6 +6,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/brain.c %reldir%/brain.h \
 	%reldir%/brain_scripted.c \
 	%reldir%/conversation.c %reldir%/conversation.h \
+	%reldir%/demo.c %reldir%/demo.h \
 	%reldir%/harness.c %reldir%/harness.h \
 	%reldir%/hjson.c %reldir%/hjson.h \
 	%reldir%/hstore.c %reldir%/hstore.h \
