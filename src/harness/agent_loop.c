@@ -78,7 +78,7 @@ agent_loop_result(struct session *s, struct session_call *c, int is_error,
 
 	if (marker != NULL)
 		priv = json_pack("{sb}", marker, 1);
-	session_emit(s, "agent.tool_result", json_pack("{ssoso}",
+	session_emit(s, "agent.tool_result", json_pack("{sssoso}",
 	    "tool_use_id", c->id, "is_error", json_boolean(is_error),
 	    "content", agent_loop_text(text)), priv, 0, NULL, NULL);
 }

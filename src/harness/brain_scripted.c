@@ -25,6 +25,7 @@ struct scripted_pos {
 	size_t		 turn;		/* index into turns, or nturns */
 	int		 resp;		/* index, or past the end */
 	char		*divergence;	/* strict mode: the message to send */
+	char		*user_text;	/* the turn's user text */
 };
 
 /* One streaming call in progress. */
@@ -37,6 +38,7 @@ struct scripted_call {
 	struct scenario_pace		 pace;
 	uint64_t			 rng;
 	size_t				 turn;
+	char				*user_text;	/* ${USER_TEXT} */
 	long				 out_chars;	/* streamed so far */
 	long				 fail_at;	/* -1: no failure */
 	int				 aborted;
@@ -106,8 +108,8 @@ scripted_sleep(struct scripted_call *c, double ms)
 	return cancel_sleep(c->cancel, (int64_t)(ms + 0.5));
 }
 
-/* Expand ${WORKDIR} ${SESSION_ID} ${SCENARIO} ${TURN} ${DATE}.  Caller
- * frees. */
+/* Expand ${WORKDIR} ${SESSION_ID} ${SCENARIO} ${TURN} ${DATE} and
+ * ${USER_TEXT} (the text that began this turn).  Caller frees. */
 static char *
 scripted_expand(struct scripted_call *c, const char *in)
 {
@@ -143,6 +145,8 @@ scripted_expand(struct scripted_call *c, const char *in)
 				val = turn;
 			else if (n == 4 && strncmp(p + 2, "DATE", n) == 0)
 				val = date;
+			else if (n == 9 && strncmp(p + 2, "USER_TEXT", n) == 0)
+				val = c->user_text != NULL ? c->user_text : "";
 			if (val != NULL) {
 				if (buf_puts(&b, val) != 0)
 					fatalx("scenario text too long");
@@ -311,6 +315,7 @@ scripted_locate(const struct scenario *sc, json_t *messages,
 	}
 	pos->turn = nturn - 1;
 	text = scripted_blocks_text(json_object_get(start, "content"));
+	pos->user_text = xstrdup(text);
 	for (i = 0; i < sc->nturns; i++)
 		if (sc->turns[i].has_match &&
 		    regexec(&sc->turns[i].match, text, 0, NULL, 0) == 0) {
@@ -705,6 +710,7 @@ scripted_next_turn(void *impl, const struct brain_request *req,
 	    c.sc->name), req->session_id) | 1;
 	scripted_locate(c.sc, req->messages, &pos);
 	c.turn = pos.turn;
+	c.user_text = pos.user_text;
 	c.pace = (struct scenario_pace){ 0, 1000, 64, 0, 1 };
 	if (pos.turn < c.sc->nturns && pos.divergence == NULL &&
 	    (size_t)pos.resp < c.sc->turns[pos.turn].nresponses) {
@@ -727,6 +733,7 @@ scripted_next_turn(void *impl, const struct brain_request *req,
 		pos.divergence = NULL;
 	}
 	free(pos.divergence);
+	free(pos.user_text);
 	scenario_unref(c.sc);
 }
 

@@ -1337,7 +1337,7 @@ harness_session_create(struct harness *h, json_t *body, json_t **out,
 	}
 	rand_id("sesn", id, sizeof id);
 	harness_timestamp(h, now, &us);
-	o = json_pack("{sssssOsoss}", "type", "session", "id", id, "title",
+	o = json_pack("{sssssOss}", "type", "session", "id", id, "title",
 	    json_object_get(body, "title") ? json_object_get(body, "title") :
 	    json_null(), "status", "idle");
 	json_object_set_new(o, "agent", agent);

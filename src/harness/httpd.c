@@ -569,14 +569,14 @@ httpd_split(const char *url, char seg[][RAND_ID_LEN + 16], size_t n)
 /* Send *out (or the error) for a harness call. */
 static enum MHD_Result
 httpd_reply(struct httpd_req *r, struct MHD_Connection *conn, int rv,
-    json_t *out, struct apierr *err, int status)
+    json_t **out, struct apierr *err, int status)
 {
 	enum MHD_Result	res;
 
 	if (rv != 0)
 		return httpd_send_error(conn, r, err);
-	res = httpd_send_json(conn, r, status, out);
-	json_decref(out);
+	res = httpd_send_json(conn, r, status, *out);
+	json_decref(*out);
 	return res;
 }
 
@@ -595,7 +595,7 @@ httpd_agents(struct httpd_req *r, struct MHD_Connection *conn,
 
 	if (n == 2 && post)
 		return httpd_reply(r, conn, harness_agent_create(h, body, &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	if (n == 2 && get) {
 		if (httpd_list_args(conn, &q, HSTORE_AGENTS, 20, &err) != 0)
 			return httpd_send_error(conn, r, &err);
@@ -607,14 +607,14 @@ httpd_agents(struct httpd_req *r, struct MHD_Connection *conn,
 		    &err) != 0)
 			return httpd_send_error(conn, r, &err);
 		return httpd_reply(r, conn, harness_agent_get(h, seg[2],
-		    version, &out, &err), out, &err, 200);
+		    version, &out, &err), &out, &err, 200);
 	}
 	if (n == 3 && post)
 		return httpd_reply(r, conn, harness_agent_update(h, seg[2], body,
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 4 && post && strcmp(seg[3], "archive") == 0)
 		return httpd_reply(r, conn, harness_agent_archive(h, seg[2],
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 4 && get && strcmp(seg[3], "versions") == 0) {
 		if (httpd_list_args(conn, &q, HSTORE_AGENT_VERSIONS, 20,
 		    &err) != 0)
@@ -641,7 +641,7 @@ httpd_envs(struct httpd_req *r, struct MHD_Connection *conn, const char *m,
 
 	if (n == 2 && post)
 		return httpd_reply(r, conn, harness_env_create(h, body, &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	if (n == 2 && get) {
 		if (httpd_list_args(conn, &q, HSTORE_ENVIRONMENTS, 20,
 		    &err) != 0)
@@ -651,16 +651,16 @@ httpd_envs(struct httpd_req *r, struct MHD_Connection *conn, const char *m,
 	}
 	if (n == 3 && get)
 		return httpd_reply(r, conn, harness_env_get(h, seg[2], &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	if (n == 3 && post)
 		return httpd_reply(r, conn, harness_env_update(h, seg[2], body,
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 3 && strcmp(m, "DELETE") == 0)
 		return httpd_reply(r, conn, harness_env_delete(h, seg[2], &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	if (n == 4 && post && strcmp(seg[3], "archive") == 0)
 		return httpd_reply(r, conn, harness_env_archive(h, seg[2], &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	return httpd_fail(conn, r, 404, "not_found_error", "no route for %s "
 	    "on this path", m);
 }
@@ -713,24 +713,24 @@ httpd_sessions(struct httpd_req *r, struct MHD_Connection *conn,
 
 	if (n == 2 && post)
 		return httpd_reply(r, conn, harness_session_create(h, body,
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 2 && get)
 		return httpd_sessions_list(r, conn);
 	if (n == 3 && get)
 		return httpd_reply(r, conn, harness_session_get(h, seg[2], &out,
-		    &err), out, &err, 200);
+		    &err), &out, &err, 200);
 	if (n == 3 && post)
 		return httpd_reply(r, conn, harness_session_update(h, seg[2],
-		    body, &out, &err), out, &err, 200);
+		    body, &out, &err), &out, &err, 200);
 	if (n == 3 && strcmp(m, "DELETE") == 0)
 		return httpd_reply(r, conn, harness_session_delete(h, seg[2],
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 4 && post && strcmp(seg[3], "archive") == 0)
 		return httpd_reply(r, conn, harness_session_archive(h, seg[2],
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 4 && post && strcmp(seg[3], "events") == 0)
 		return httpd_reply(r, conn, harness_events_send(h, seg[2], body,
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	if (n == 4 && get && strcmp(seg[3], "events") == 0) {
 		if (httpd_list_args(conn, &q, HSTORE_EVENTS, 1000, &err) != 0 ||
 		    httpd_order(conn, 0, &q.desc, &err) != 0 ||
@@ -750,11 +750,11 @@ httpd_sessions(struct httpd_req *r, struct MHD_Connection *conn,
 			return httpd_send_error(conn, r, &err);
 		json_decref(out);
 		out = json_pack("{s[]sn}", "data", "next_page");
-		return httpd_reply(r, conn, 0, out, &err, 200);
+		return httpd_reply(r, conn, 0, &out, &err, 200);
 	}
 	if (n == 4 && get && strcmp(seg[3], "resources") == 0)
 		return httpd_reply(r, conn, harness_session_resources(h, seg[2],
-		    &out, &err), out, &err, 200);
+		    &out, &err), &out, &err, 200);
 	return httpd_fail(conn, r, 404, "not_found_error", "no route for %s "
 	    "on this path", m);
 }
@@ -844,7 +844,7 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	n = httpd_split(url, seg, AD_NITEMS(seg));
 	if (n > 0 && strcmp(seg[0], "pilothouse") == 0 && d->cfg.ext != NULL) {
 		rv = httpd_reply(r, conn, d->cfg.ext(d->cfg.ext_arg, method, url,
-		    body, &out, &err), out, &err, 200);
+		    body, &out, &err), &out, &err, 200);
 	} else if (n >= 2 && n <= AD_NITEMS(seg) && strcmp(seg[0], "v1") == 0) {
 		if (strcmp(seg[1], "agents") == 0)
 			rv = httpd_agents(r, conn, method, seg, n, body);

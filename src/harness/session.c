@@ -361,6 +361,9 @@ session_emit(struct session *s, const char *type, json_t *fields,
 	int64_t				 us;
 	int				 rv = 0, final;
 
+	if (fields == NULL)
+		fatalx("session %s: malformed fields for a %s event", s->id,
+		    type);
 	if (flags & SESSION_KEEP_ID)
 		snprintf(id, sizeof id, "%s", id_out);
 	else
