@@ -16,6 +16,14 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/policy.c %reldir%/policy.h \
 	%reldir%/scenario.c %reldir%/scenario.h \
 	%reldir%/session.c %reldir%/session.h \
-	%reldir%/tool.h \
 	%reldir%/turn.c %reldir%/turn.h \
-	%reldir%/workpool.c %reldir%/workpool.h
+	%reldir%/workpool.c %reldir%/workpool.h \
+	%reldir%/tool.h \
+	%reldir%/cgroup.c %reldir%/cgroup.h \
+	%reldir%/globpat.c %reldir%/globpat.h \
+	%reldir%/sandbox.c %reldir%/sandbox.h \
+	%reldir%/seccomp.c %reldir%/seccomp.h \
+	%reldir%/tool_bash.c %reldir%/tool_edit.c %reldir%/tool_glob.c \
+	%reldir%/tool_grep.c %reldir%/tool_impl.h %reldir%/tool_read.c \
+	%reldir%/tool_write.c %reldir%/toolbox.c \
+	%reldir%/wspath.c %reldir%/wspath.h
