@@ -257,43 +257,74 @@ agent_loop_take_messages(struct session *s, json_t *priv)
 	json_decref(priv);
 }
 
-/* Copy the scenario's seed directory into the workspace. */
-static int
-agent_loop_copy_tree(const char *from, const char *to, char **cause)
+/* Write one seed file through the toolbox's write tool, so it belongs to
+ * the sandbox's user like anything the agent writes. */
+static void
+agent_loop_seed_file(struct session *s, struct toolbox *tb,
+    struct cancel *cancel, const char *rel, const char *text, size_t len)
+{
+	struct tool_result	 res;
+	json_t			*in;
+	char			*cause = NULL;
+
+	in = json_pack("{ssso}", "file_path", rel, "content",
+	    hjson_string_lossy(text, len));
+	if (toolbox_run(tb, "write", in, cancel, &res, &cause) != 0) {
+		log_warn("session %s: seeding %s: %s", s->id, rel, cause);
+		free(cause);
+	} else {
+		if (res.is_error)
+			log_warn("session %s: seeding %s: %s", s->id, rel,
+			    res.text);
+		tool_result_clear(&res);
+	}
+	json_decref(in);
+}
+
+/* Copy the scenario's seed directory (text files) into the workspace. */
+static void
+agent_loop_seed_tree(struct session *s, struct toolbox *tb,
+    struct cancel *cancel, const char *from, const char *rel)
 {
 	struct dirent	*de;
 	struct stat	 sb;
 	struct buf	 b;
 	DIR		*d;
-	char		*src, *dst;
-	int		 rv = 0;
+	char		*src, *sub, *cause = NULL;
 
-	if (paths_mkdir(to, cause) != 0)
-		return -1;
 	if ((d = opendir(from)) == NULL) {
-		xasprintf(cause, "%s: %s", from, strerror(errno));
-		return -1;
+		log_warn("session %s: seed %s: %s", s->id, from,
+		    strerror(errno));
+		return;
 	}
-	while (rv == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
 		xasprintf(&src, "%s/%s", from, de->d_name);
-		xasprintf(&dst, "%s/%s", to, de->d_name);
+		if (*rel != '\0')
+			xasprintf(&sub, "%s/%s", rel, de->d_name);
+		else
+			sub = xstrdup(de->d_name);
 		if (lstat(src, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rv = agent_loop_copy_tree(src, dst, cause);
+			agent_loop_seed_tree(s, tb, cancel, src, sub);
 		else if (S_ISREG(sb.st_mode)) {
 			buf_init(&b, AGENT_LOOP_SEED_MAX);
-			if ((rv = io_read_file(src, AGENT_LOOP_SEED_MAX, &b,
-			    cause)) == 0 && (rv = io_write_file(dst,
-			    b.data != NULL ? b.data : "", b.len, cause)) == 0)
-				chmod(dst, sb.st_mode & 0755);
+			if (io_read_file(src, AGENT_LOOP_SEED_MAX, &b,
+			    &cause) == 0)
+				agent_loop_seed_file(s, tb, cancel, sub,
+				    b.data != NULL ? b.data : "", b.len);
+			else {
+				log_warn("session %s: %s", s->id, cause);
+				free(cause);
+				cause = NULL;
+			}
 			buf_clear(&b);
 		}
 		free(src);
-		free(dst);
+		free(sub);
 	}
 	closedir(d);
-	return rv;
 }
 
 /* Seed the workspace from the session's scenario (harness.md 4.2). */
@@ -303,9 +334,9 @@ agent_loop_seed(struct session *s, struct toolbox *tb, const char *name)
 	struct scenario		*sc;
 	struct tool_result	 res;
 	struct cancel		 cancel;
-	const char		*ws = toolbox_workspace(tb), *key;
+	const char		*key;
 	json_t			*v, *in;
-	char			*cause = NULL, *path, *slash;
+	char			*cause = NULL;
 	size_t			 i;
 
 	sc = scenario_set_get(harness_brain_env(s->h)->scenarios, name, &cause);
@@ -314,32 +345,12 @@ agent_loop_seed(struct session *s, struct toolbox *tb, const char *name)
 		free(cause);
 		return;
 	}
-	if (sc->copy != NULL && agent_loop_copy_tree(sc->copy, ws,
-	    &cause) != 0) {
-		log_warn("session %s: seeding %s: %s", s->id, sc->copy, cause);
-		free(cause);
-		cause = NULL;
-	}
-	json_object_foreach(sc->files, key, v) {
-		xasprintf(&path, "%s/%s", ws, key);
-		if ((slash = strrchr(path, '/')) != NULL) {
-			*slash = '\0';
-			if (paths_mkdir(path, &cause) != 0) {
-				free(cause);
-				cause = NULL;
-			}
-			*slash = '/';
-		}
-		if (io_write_file(path, json_string_value(v),
-		    json_string_length(v), &cause) != 0) {
-			log_warn("session %s: seeding %s: %s", s->id, key,
-			    cause);
-			free(cause);
-			cause = NULL;
-		}
-		free(path);
-	}
 	cancel_init(&cancel);
+	if (sc->copy != NULL)
+		agent_loop_seed_tree(s, tb, &cancel, sc->copy, "");
+	json_object_foreach(sc->files, key, v)
+		agent_loop_seed_file(s, tb, &cancel, key, json_string_value(v),
+		    json_string_length(v));
 	json_array_foreach(sc->setup, i, v) {
 		in = json_pack("{sOsi}", "command", v, "timeout_ms", 120000);
 		if (toolbox_run(tb, "bash", in, &cancel, &res, &cause) != 0) {
@@ -381,8 +392,8 @@ agent_loop_provision_job(void *arg)
 	cfg.unsafe_no_sandbox = harness_unsafe(s->h);
 	cfg.networking = net;
 	tb = NULL;
-	if (paths_private_dir(dir, &cause) == 0 && paths_mkdir(ws,
-	    &cause) == 0)
+	/* The toolbox creates the workspace itself, for the sandbox's user. */
+	if (paths_private_dir(dir, &cause) == 0)
 		tb = toolbox_create(&cfg, &cause);
 	if (tb != NULL && scenario != NULL && stat(marker, &sb) != 0) {
 		agent_loop_seed(s, tb, scenario);
