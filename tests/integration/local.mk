@@ -1,4 +1,5 @@
 # tests/integration/local.mk -- layers together over real sockets.
-HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh
+HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
+	tests/integration/harness_demo.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS)
