@@ -1,5 +1,5 @@
 # tests/integration/local.mk -- layers together over real sockets.
 HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
-	tests/integration/harness_demo.sh
+	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS)
