@@ -6,29 +6,12 @@
 # (autopilot answers the confirmations).  Asserts exact event sequences.
 . "$top_srcdir/tests/lib.sh"
 
-command -v curl >/dev/null 2>&1 || skip_all "curl not found"
-command -v jq >/dev/null 2>&1 || skip_all "jq not found"
+. "$top_srcdir/tests/integration/harness_lib.sh"
 command -v make >/dev/null 2>&1 || skip_all "make not found"
 command -v cc >/dev/null 2>&1 || skip_all "cc not found"
 command -v git >/dev/null 2>&1 || skip_all "git not found"
 
-S="$XDG_RUNTIME_DIR/pilothouse/harness.sock"
-"$PILOTHOUSE" serve --scripted-fast >"$T/out" 2>"$T/err" &
-echo $! >"$T/pid"
-at_exit 'kill $(cat "$T/pid") 2>/dev/null'
-wait_for 10 curl -sf --unix-socket "$S" http://h/pilothouse/v1/health -o /dev/null
-ok $? "serve starts"
-c() { curl -s --unix-socket "$S" "$@"; }
-# seq SESSION: one line per event: type, then the detail that matters.
-seq_of() {
-	c "http://h/v1/sessions/$1/events?limit=1000" | jq -r '.data[] |
-	    .type + (if .type == "session.status_idle" then " " + .stop_reason.type
-	    elif .type == "agent.tool_use" then " " + .name + " " + (.evaluated_permission // "")
-	    elif .type == "agent.tool_result" then " " + ((.is_error // false) | tostring)
-	    elif .type == "span.model_request_end" then " " + ((.is_error // false) | tostring)
-	    elif .type == "session.error" then " " + .error.type + " " + .error.retry_status.type
-	    else "" end)'
-}
+harness_start
 
 "$PILOTHOUSE" demo >"$T/demo" 2>"$T/demo.err"
 is "$?" 0 "pilothouse demo starts the shipped manifest"

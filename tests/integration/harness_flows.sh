@@ -6,8 +6,7 @@
 # tool answered with user.custom_tool_result, and retries exhausted.
 . "$top_srcdir/tests/lib.sh"
 
-command -v curl >/dev/null 2>&1 || skip_all "curl not found"
-command -v jq >/dev/null 2>&1 || skip_all "jq not found"
+. "$top_srcdir/tests/integration/harness_lib.sh"
 
 mkdir -p "$T/sc"
 cat >"$T/sc/risky.json" <<'X'
@@ -26,21 +25,7 @@ cat >"$T/sc/down.json" <<'X'
    "blocks": [{"text": "never"}], "stop": "end_turn"}]}]}
 X
 
-S="$XDG_RUNTIME_DIR/pilothouse/harness.sock"
-"$PILOTHOUSE" serve --scripted-fast --scenarios "$T/sc" >"$T/out" 2>"$T/err" &
-echo $! >"$T/pid"
-at_exit 'kill $(cat "$T/pid") 2>/dev/null'
-wait_for 10 curl -sf --unix-socket "$S" http://h/pilothouse/v1/health -o /dev/null
-ok $? "serve starts"
-c() { curl -s --unix-socket "$S" "$@"; }
-seq_of() {
-	c "http://h/v1/sessions/$1/events?limit=1000" | jq -r '.data[] |
-	    .type + (if .type == "session.status_idle" then " " + .stop_reason.type
-	    elif .type == "agent.tool_use" then " " + .name + " " + (.evaluated_permission // "")
-	    elif .type == "agent.tool_result" or .type == "span.model_request_end" then " " + ((.is_error // false) | tostring)
-	    elif .type == "session.error" then " " + .error.type + " " + .error.retry_status.type
-	    else "" end)'
-}
+harness_start --scenarios "$T/sc"
 EN=$(c http://h/v1/environments -d '{"name":"e"}' | jq -r .id)
 # session MODEL TOOLS: a new session of a new agent.
 session() {

@@ -2,4 +2,4 @@
 HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
 	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
-EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS)
+EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
