@@ -49,6 +49,31 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --unsafe-no-sandbox run bash on this host with no isolation\n",
 	  cmd_tool_exec },
 	{ "version", "", "print the version", NULL, cmd_version_exec },
+	{ "serve", "[--listen ADDR] [--key-file FILE] [--scenarios DIR] "
+	  "[--scripted-fast] [--heartbeat SECONDS] [--unsafe-no-sandbox] "
+	  "[--background | --stop]",
+	  "run the local harness (the Managed Agents API, offline)",
+	  "  --listen ADDR        also listen on 127.0.0.1:PORT or [::1]:PORT\n"
+	  "                       (loopback only; PORT 0 picks one); TCP\n"
+	  "                       requests need the key\n"
+	  "  --key-file FILE      the TCP key, created 0600 with a random key\n"
+	  "                       if absent (default:\n"
+	  "                       $XDG_CONFIG_HOME/pilothouse/harness.key)\n"
+	  "  --scenarios DIR      look for scripted scenarios in DIR first\n"
+	  "  --scripted-fast      no delays in scripted brains (tests)\n"
+	  "  --heartbeat SECONDS  stream heartbeat interval (default 15)\n"
+	  "  --unsafe-no-sandbox  run tools WITHOUT the bubblewrap sandbox\n"
+	  "  --background         start in the background and return when it\n"
+	  "                       accepts connections (exit 0 at once if one\n"
+	  "                       runs already)\n"
+	  "  --stop               stop the running harness (exit 0 if none)\n",
+	  cmd_serve_exec },
+	{ "demo", "[NAME | FILE]",
+	  "start the demo sessions on the local harness",
+	  "  NAME                 a manifest in the shipped demos/ directory\n"
+	  "                       (default: four-agents)\n"
+	  "  FILE                 a manifest file (harness.md 4.5)\n",
+	  cmd_demo_exec },
 };
 
 static struct cancel	*cmd_cancel;

@@ -47,7 +47,10 @@ struct cancel;
 /* The subcommands (one cmd_<name>.c each). */
 int	 cmd_export_exec(struct cmd_globals *, int, char **);
 int	 cmd_import_exec(struct cmd_globals *, int, char **);
+
+int	 cmd_demo_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
+int	 cmd_serve_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */

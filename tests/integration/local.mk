@@ -24,3 +24,8 @@ EXTRA_DIST += tests/integration/toolset_diff.sh \
 # The operator's view: pilothouse sandbox and pilothouse tool.
 TESTS += tests/integration/sandbox_cli.sh
 EXTRA_DIST += tests/integration/sandbox_cli.sh
+# tests/integration/local.mk -- layers together over real sockets.
+HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
+	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
+TESTS += $(HARNESS_INTEGRATION_TESTS)
+EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
