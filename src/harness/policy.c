@@ -355,7 +355,7 @@ policy_custom(json_t *in, const char *where, char **cause)
 		    "with \"type\": \"object\"");
 		return NULL;
 	}
-	return json_pack("{sssssO}", "type", "custom", "name", name,
+	return json_pack("{s:s, s:s, s:s, s:O}", "type", "custom", "name", name,
 	    "description", hjson_str(in, "description"), "input_schema",
 	    schema);
 }
