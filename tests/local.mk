@@ -8,6 +8,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h \
 include tests/unit/local.mk
 include tests/fuzz/local.mk
 include tests/integration/local.mk
+include tests/conformance/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/node22/package.json tests/node/node22/package-lock.json \
 	tests/node/ensure-sdk.sh
