@@ -2,3 +2,4 @@
 src_libpilothouse_a_SOURCES += \
 	%reldir%/api_event.h %reldir%/api_event_type.c \
 	%reldir%/sse_parser.h
+src_libpilothouse_a_SOURCES += %reldir%/sse_parser.c
