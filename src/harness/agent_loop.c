@@ -453,7 +453,7 @@ agent_loop_turn_start(struct session *s)
 	servers = policy_mcp_servers(json_object_get(json_object_get(s->obj,
 	    "agent"), "tools"));
 	json_array_foreach(servers, i, name)
-		session_emit(s, "session.error", json_pack("{s{sssOss{ss}}}",
+		session_emit(s, "session.error", json_pack("{s{sssOsss{ss}}}",
 		    "error", "type", "mcp_connection_failed_error",
 		    "mcp_server_name", name, "message", "MCP servers cannot be "
 		    "reached from the local harness (no network); continuing "

@@ -183,7 +183,7 @@ demo_session(struct demo *d, json_t *entry, const char *demo_name,
 		return -1;
 	}
 	xasprintf(&model, "scripted:%s", name);
-	over = json_pack("{sssssss}", "type", "agent_with_overrides", "id",
+	over = json_pack("{ssssss}", "type", "agent_with_overrides", "id",
 	    agent_id, "model", model);
 	if (hjson_str(sc->agent, "system") != NULL)
 		json_object_set(over, "system", json_object_get(sc->agent,
@@ -249,7 +249,7 @@ demo_start(struct demo *d, json_t *body, json_t **out, struct apierr *err)
 		return -1;
 	}
 	json_decref(eb);
-	ab = json_pack("{sssss{ss}}", "name", "pilothouse-demo", "model",
+	ab = json_pack("{sssssss{ss}}", "name", "pilothouse-demo", "model",
 	    "scripted:echo", "description", "created by pilothouse demo",
 	    "metadata", "pilothouse.demo", name);
 	if (harness_agent_create(d->h, ab, &agent, err) != 0) {
