@@ -210,10 +210,18 @@ brain_config_anthropic(const char *path, struct brain_anthropic_config *ac,
 			if (brain_config_number(file, section, k, v, 1,
 			    86400, &ac->idle_timeout, cause) != 0)
 				goto out;
+		} else if (strcmp(k, "thinking") == 0) {
+			if (strcmp(v, "adaptive") == 0)
+				ac->thinking = BRAIN_THINKING_ADAPTIVE;
+			else if (strcmp(v, "off") == 0)
+				ac->thinking = BRAIN_THINKING_OFF;
+			else if (brain_config_number(file, section, k, v, 1024,
+			    10000000, &ac->thinking, cause) != 0)
+				goto out;
 		} else {
 			xasprintf(cause, "%s: [anthropic]: unknown key \"%s\" "
 			    "(known: base_url, key_file, max_tokens, "
-			    "context_window, idle_timeout)", file, k);
+			    "context_window, thinking, idle_timeout)", file, k);
 			goto out;
 		}
 	}

@@ -11,7 +11,7 @@
  *                     idle_timeout
  *   [anthropic]       the Messages API for "claude-..." models:
  *                     base_url, key_file, max_tokens, context_window,
- *                     idle_timeout
+ *                     thinking, idle_timeout
  *
  * Unknown keys in these sections are errors, so a typo is reported
  * instead of silently ignored.  The meaning of every key is in
@@ -24,6 +24,7 @@
 
 #define BRAIN_ANTHROPIC_DEFAULT_URL	"https://api.anthropic.com"
 #define BRAIN_ANTHROPIC_URL_ENV		"PILOTHOUSE_ANTHROPIC_BASE_URL"
+#define BRAIN_ANTHROPIC_DEFAULT_WINDOW	200000	/* tokens */
 
 struct brain_alias {
 	char	*name;		/* the ALIAS of [brain.ALIAS] */
@@ -41,8 +42,12 @@ struct brain_anthropic_config {
 	char	*key_file;	/* NULL: ANTHROPIC_API_KEY only */
 	long	 max_tokens;	/* 0: the brain's default */
 	long	 context_window;	/* 0: the model's known window */
+	long	 thinking;	/* BRAIN_THINKING_*, or a budget in tokens */
 	long	 idle_timeout;	/* 0: the default */
 };
+
+#define BRAIN_THINKING_ADAPTIVE	0	/* {"type":"adaptive"} (default) */
+#define BRAIN_THINKING_OFF	(-1)	/* no thinking */
 
 /*
  * Read [brain.NAME] from path (NULL: the default config file).  -1 with

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ static int	brain_http_progress(void *, curl_off_t, curl_off_t,
 		    curl_off_t, curl_off_t);
 static long	brain_http_retry_after(const char *, size_t, int);
 static void	brain_http_finish(struct brain_http_xfer *, CURLcode);
+static int	brain_http_says(const char *, const char *const *);
 
 /* Initialise libcurl and the shared DNS, TLS session and connection pool. */
 static void
@@ -222,6 +225,8 @@ brain_http_finish(struct brain_http_xfer *x, CURLcode rc)
 		return;
 	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_COULDNT_RESOLVE_HOST:
+		resp->outcome = BRAIN_HTTP_NO_HOST;
+		break;
 	case CURLE_COULDNT_CONNECT:
 		resp->outcome = BRAIN_HTTP_UNREACHABLE;
 		break;
@@ -294,7 +299,12 @@ brain_http_perform(const struct brain_http_request *req,
 	    req->idle_timeout_s > 0 ? req->idle_timeout_s :
 	    (long)BRAIN_HTTP_IDLE_TIMEOUT_S);
 	curl_easy_setopt(x.easy, CURLOPT_TCP_NODELAY, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(x.easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(x.easy, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP|CURLPROTO_HTTPS));
+#endif
 	curl_easy_setopt(x.easy, CURLOPT_USERAGENT, PACKAGE_NAME "/"
 	    PACKAGE_VERSION);
 	curl_multi_add_handle(multi, x.easy);
@@ -376,4 +386,143 @@ brain_http_error_parse(const char *body, size_t len, char **type,
 	} else if (json_is_string(v = json_object_get(root, "message")))
 		*message = xstrdup(json_string_value(v));
 	json_decref(root);
+}
+
+/* Non-zero when text contains one of the phrases (case-insensitive). */
+static int
+brain_http_says(const char *text, const char *const *phrases)
+{
+	if (text == NULL)
+		return 0;
+	for (size_t i = 0; phrases[i] != NULL; i++)
+		if (strcasestr(text, phrases[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Classify an error by the type the server gave it and its message. */
+enum brain_status
+brain_http_error_status(const char *type, const char *message,
+    int *retryable)
+{
+	static const char *const context[] = { "prompt is too long",
+	    "context length", "context window", "context_length",
+	    "maximum context", "exceeds the available context",
+	    "exceed_context", "too many tokens", "request_too_large", NULL };
+	static const char *const billing[] = { "billing", "credit balance",
+	    "insufficient_quota", "quota exceeded", NULL };
+	static const char *const auth[] = { "authentication_error",
+	    "permission_error", "invalid_api_key", "invalid x-api-key",
+	    "unauthorized", NULL };
+	static const char *const overloaded[] = { "overloaded", NULL };
+	static const char *const rate[] = { "rate_limit", NULL };
+	static const char *const final[] = { "invalid_request_error",
+	    "not_found_error", "not_found", "invalid_request", NULL };
+
+	*retryable = 0;
+	if (brain_http_says(type, context) ||
+	    brain_http_says(message, context))
+		return BRAIN_E_CONTEXT;
+	if (brain_http_says(type, billing) ||
+	    brain_http_says(message, billing))
+		return BRAIN_E_BILLING;
+	if (brain_http_says(type, auth))
+		return BRAIN_E_AUTH;
+	*retryable = 1;
+	if (brain_http_says(type, overloaded))
+		return BRAIN_E_OVERLOADED;
+	if (brain_http_says(type, rate))
+		return BRAIN_E_RATE_LIMITED;
+	if (brain_http_says(type, final))
+		*retryable = 0;
+	return BRAIN_E_REQUEST;
+}
+
+/* Map a failed or refused request onto the brain's result. */
+void
+brain_http_result(const struct brain_http_response *resp, const char *who,
+    const char *url, const char *hint, struct brain_result *res)
+{
+	enum brain_status	 st;
+	char			*type, *message;
+	const char		*what;
+	int			 retry;
+
+	memset(res, 0, sizeof *res);
+	res->retry_after_ms = -1;
+	res->http_status = (int)resp->status;
+	switch (resp->outcome) {
+	case BRAIN_HTTP_CANCELLED:
+	case BRAIN_HTTP_STOPPED:
+		res->status = BRAIN_CANCELLED;
+		str_lcpy(res->message, "interrupted", sizeof res->message);
+		return;
+	case BRAIN_HTTP_NO_HOST:
+	case BRAIN_HTTP_UNREACHABLE:
+		res->status = BRAIN_E_REQUEST;
+		res->retryable = resp->outcome == BRAIN_HTTP_UNREACHABLE;
+		snprintf(res->message, sizeof res->message,
+		    "%s: cannot reach %s (%s); %s", who, url, resp->error,
+		    hint);
+		return;
+	case BRAIN_HTTP_BROKEN:
+		res->status = BRAIN_E_REQUEST;
+		res->retryable = 1;
+		snprintf(res->message, sizeof res->message,
+		    "%s: the connection to %s failed mid-response (%s)", who,
+		    url, resp->error);
+		return;
+	case BRAIN_HTTP_DONE:
+		break;
+	}
+
+	brain_http_error_parse(resp->error_body.data != NULL ?
+	    resp->error_body.data : "", resp->error_body.len, &type, &message);
+	st = brain_http_error_status(type, message, &retry);
+	switch (resp->status) {
+	case 429:
+		st = BRAIN_E_RATE_LIMITED;
+		retry = 1;
+		res->retry_after_ms = resp->retry_after_ms > INT32_MAX ?
+		    INT32_MAX : (int)resp->retry_after_ms;
+		break;
+	case 529:
+		st = BRAIN_E_OVERLOADED;
+		retry = 1;
+		break;
+	case 401:
+	case 403:
+		if (st != BRAIN_E_BILLING)
+			st = BRAIN_E_AUTH;
+		retry = 0;
+		break;
+	case 402:
+		st = BRAIN_E_BILLING;
+		retry = 0;
+		break;
+	case 413:
+		st = BRAIN_E_CONTEXT;
+		retry = 0;
+		break;
+	default:
+		if (resp->status == 408 || resp->status >= 500) {
+			if (st != BRAIN_E_OVERLOADED)
+				st = BRAIN_E_REQUEST;
+			retry = 1;
+		} else if (st == BRAIN_E_REQUEST ||
+		    st == BRAIN_E_RATE_LIMITED || st == BRAIN_E_OVERLOADED) {
+			st = BRAIN_E_REQUEST;
+			retry = 0;
+		}
+		break;
+	}
+	res->status = st;
+	res->retryable = retry;
+	what = message != NULL ? message : "(no error message)";
+	snprintf(res->message, sizeof res->message, "%s: HTTP %ld%s%s: %s%s",
+	    who, resp->status, type != NULL ? " " : "", type != NULL ? type : "",
+	    what, resp->status == 404 ? " (check base_url and the model name)" :
+	    "");
+	free(type);
+	free(message);
 }

@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "base/cancel.h"
 #include "base/compiler.h"
+#include "harness/brain.h"
 
 #define BRAIN_HTTP_MAX_ERROR_BODY	(64 * 1024)
 #define BRAIN_HTTP_CONNECT_TIMEOUT_MS	10000
@@ -49,7 +50,8 @@ enum brain_http_outcome {
 	BRAIN_HTTP_DONE = 0,	/* a whole response arrived, any status */
 	BRAIN_HTTP_CANCELLED,	/* the cancel fired; transfer aborted */
 	BRAIN_HTTP_STOPPED,	/* on_body asked to stop */
-	BRAIN_HTTP_UNREACHABLE,	/* no connection: refused, DNS, timeout */
+	BRAIN_HTTP_UNREACHABLE,	/* no connection: refused, timeout */
+	BRAIN_HTTP_NO_HOST,	/* the host name did not resolve */
 	BRAIN_HTTP_BROKEN	/* failed after connecting: reset, cut
 				   short, stalled past the idle timeout */
 };
@@ -67,6 +69,25 @@ void	 brain_http_response_clear(struct brain_http_response *);
 /* Run one request to completion, cancellation or failure. */
 void	 brain_http_perform(const struct brain_http_request *,
 	    struct brain_http_response *);
+
+/*
+ * Fill res for a request whose response was not a usable 2xx stream:
+ * cancelled, unreachable, broken, or an HTTP error status (mapped as
+ * harness.md 3.8 says: 429 rate limited with retry-after, 529 and
+ * overloaded_error overloaded, 5xx and 408 retryable failures, 401/403
+ * authentication, billing, prompt too long, other 4xx final).  who names
+ * the brain ("anthropic", "local:qwen"); hint ends the message of an
+ * unreachable server (what to do instead).
+ */
+void	 brain_http_result(const struct brain_http_response *, const char *,
+	    const char *, const char *, struct brain_result *);
+/*
+ * The status of an error the server names by type (Anthropic's
+ * "overloaded_error", OpenAI's "rate_limit_exceeded"...) and message;
+ * *retryable says whether trying again may help.
+ */
+enum brain_status brain_http_error_status(const char *, const char *,
+	    int *);
 
 /*
  * Join a base URL ("http://127.0.0.1:8080/v1", with or without a

@@ -101,6 +101,19 @@ brain_key_read(const char *path, char **cause)
 	return key;
 }
 
+/* Replace each occurrence of key in text with asterisks. */
+void
+brain_key_redact(char *text, const char *key)
+{
+	char	*p;
+	size_t	 klen;
+
+	if (key == NULL || (klen = strlen(key)) == 0)
+		return;
+	while ((p = strstr(text, key)) != NULL)
+		memset(p, '*', klen);
+}
+
 /* Wipe a key before its memory is reused. */
 void
 brain_key_free(char *key)

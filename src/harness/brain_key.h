@@ -33,6 +33,8 @@ int	 brain_key_take_env(void);
 char	*brain_key_anthropic(const char *, char **);
 /* Read a key file (first line, blanks trimmed); NULL with *cause. */
 char	*brain_key_read(const char *, char **);
+/* Mask every copy of key in text (a server may echo what it got). */
+void	 brain_key_redact(char *, const char *);
 /* Overwrite and free a key. */
 void	 brain_key_free(char *);
 

@@ -27,3 +27,10 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/tool_grep.c %reldir%/tool_impl.h %reldir%/tool_read.c \
 	%reldir%/tool_write.c %reldir%/toolbox.c \
 	%reldir%/wspath.c %reldir%/wspath.h
+src_libpilothouse_a_SOURCES += \
+	%reldir%/brain_anthropic.c %reldir%/brain_anthropic.h \
+	%reldir%/brain_config.c %reldir%/brain_config.h \
+	%reldir%/brain_http.c %reldir%/brain_http.h \
+	%reldir%/brain_key.c %reldir%/brain_key.h \
+	%reldir%/brain_openai.c %reldir%/brain_openai.h \
+	%reldir%/compact.c %reldir%/compact.h

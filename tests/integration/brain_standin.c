@@ -8,6 +8,7 @@
  * was sent, so a test can check the exact request bodies.
  *
  *	brain-standin -s SCRIPT -d DIR
+ *	brain-standin -P	(prints a loopback port nobody listens on)
  *
  * SCRIPT has one line per expected request ('#' comments):
  *
@@ -24,7 +25,7 @@
  * Into DIR it writes: "port" once listening; N.head and N.body for the
  * Nth request (from 1); N.done when the Nth response is over, saying
  * "complete", "cut" or "client-closed MS" (how long after the hang the
- * client went away); N.marks with the CLOCK_MONOTONIC microseconds at
+ * client went away); N.hanging once a hang begins; N.marks with the CLOCK_MONOTONIC microseconds at
  * which each frame of the body was written; "connections" with one line
  * per accepted connection.  Requests past the end of the script get a
  * 500 in Anthropic's error envelope.  It runs until killed.
@@ -356,6 +357,8 @@ respond(int fd, size_t n)
 		sent = end;
 	}
 	if (s->hang >= 0 && sent < len) {
+		snprintf(name, sizeof name, "%zu.hanging", n);
+		put_file(name, "", 0);
 		ms = wait_client_close(fd);
 		snprintf(head, sizeof head, "client-closed %ld\n", ms);
 		done = head;
@@ -437,6 +440,27 @@ read_request(int fd, struct standin_conn *c, size_t n)
 	return 1;
 }
 
+/* Bind a loopback port, print it and let it go: nobody listens there. */
+static int
+print_dead_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		slen = sizeof sin;
+	int			fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1)
+		die("socket: %s", strerror(errno));
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &slen) != 0)
+		die("bind: %s", strerror(errno));
+	printf("%u\n", ntohs(sin.sin_port));
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -449,8 +473,10 @@ main(int argc, char **argv)
 	char			 connlog[8192];
 	int			 ch, lfd, fd, one = 1;
 
-	while ((ch = getopt(argc, argv, "s:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ps:d:")) != -1) {
 		switch (ch) {
+		case 'P':
+			return print_dead_port();
 		case 's':
 			script = optarg;
 			break;

@@ -25,3 +25,11 @@ TESTS += $(WIRE_UNIT_TESTS)
 tests_unit_json_scan_test_LDADD = $(TEST_LDADD)
 tests_unit_api_event_test_LDADD = $(TEST_LDADD)
 tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
+
+BRAIN_UNIT_TESTS = tests/unit/brain_stream_test tests/unit/brain_request_test \
+	tests/unit/brain_config_test
+check_PROGRAMS += $(BRAIN_UNIT_TESTS)
+TESTS += $(BRAIN_UNIT_TESTS)
+tests_unit_brain_stream_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_request_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_config_test_LDADD = $(TEST_LDADD)
