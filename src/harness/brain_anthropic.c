@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/clock.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "harness/brain.h"
@@ -581,6 +582,7 @@ brain_anthropic_next_turn(void *impl, const struct brain_request *req,
 	struct brain_http_request	 hr;
 	struct brain_http_response	 resp;
 	struct brain_request		 r = *req;
+	int64_t				 start;
 	json_t				*body;
 	char				*text, *key, *cause = NULL, *auth;
 	const char			*headers[3];
@@ -612,6 +614,7 @@ brain_anthropic_next_turn(void *impl, const struct brain_request *req,
 	hr.cancel = cancel;
 	hr.idle_timeout_s = ba->idle_timeout;
 	brain_http_response_init(&resp);
+	start = clock_mono_us();
 	brain_http_perform(&hr, &resp);
 
 	if (resp.outcome == BRAIN_HTTP_CANCELLED ||
@@ -628,6 +631,7 @@ brain_anthropic_next_turn(void *impl, const struct brain_request *req,
 		    "a local:ALIAS model (a [brain.ALIAS] section in the "
 		    "config) or scripted:NAME", res);
 	brain_key_redact(res->message, key);
+	brain_http_log("anthropic", ba->url, hr.bodylen, start, res);
 
 	brain_http_response_clear(&resp);
 	brain_anthropic_stream_free(st);

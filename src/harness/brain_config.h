@@ -14,7 +14,9 @@
  *                     thinking, idle_timeout
  *
  * Unknown keys in these sections are errors, so a typo is reported
- * instead of silently ignored.  The meaning of every key is in
+ * instead of silently ignored.  The client's configuration check (which
+ * refuses sections it does not know) asks brain_config_known() about
+ * these sections instead of keeping a second list of their keys.  The meaning of every key is in
  * pilothouse(1), FILES, and doc/brains.md.
  */
 #ifndef PILOTHOUSE_BRAIN_CONFIG_H
@@ -49,6 +51,11 @@ struct brain_anthropic_config {
 #define BRAIN_THINKING_ADAPTIVE	0	/* {"type":"adaptive"} (default) */
 #define BRAIN_THINKING_OFF	(-1)	/* no thinking */
 
+/*
+ * -1 when section is not a brain section ([brain.NAME], [anthropic]);
+ * otherwise 1 when it may hold key and 0 when it may not.
+ */
+int	 brain_config_known(const char *, const char *);
 /*
  * Read [brain.NAME] from path (NULL: the default config file).  -1 with
  * *cause when the file is unreadable, the section is missing or a value

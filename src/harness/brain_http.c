@@ -14,6 +14,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "base/clock.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "harness/brain_http.h"
@@ -525,4 +527,22 @@ brain_http_result(const struct brain_http_response *resp, const char *who,
 	    "");
 	free(type);
 	free(message);
+}
+
+/* Log the outcome of a request that started at start_us (monotonic). */
+void
+brain_http_log(const char *who, const char *url, size_t bodylen,
+    int64_t start_us, const struct brain_result *res)
+{
+	int64_t	ms = (clock_mono_us() - start_us) / 1000;
+
+	if (res->status == BRAIN_OK)
+		log_debug("%s: POST %s (%zu bytes): done in %lld ms", who, url,
+		    bodylen, (long long)ms);
+	else if (res->status == BRAIN_CANCELLED)
+		log_info("%s: POST %s: interrupted after %lld ms", who, url,
+		    (long long)ms);
+	else
+		log_warn("%s (after %lld ms, %s)", res->message, (long long)ms,
+		    res->retryable ? "will retry" : "final");
 }

@@ -19,6 +19,7 @@
 #define PILOTHOUSE_BRAIN_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/cancel.h"
@@ -88,6 +89,14 @@ void	 brain_http_result(const struct brain_http_response *, const char *,
  */
 enum brain_status brain_http_error_status(const char *, const char *,
 	    int *);
+
+/*
+ * Log how one model request went: failures as warnings, the rest at
+ * debug level with the time taken.  Headers are never logged (the key
+ * is in them).
+ */
+void	 brain_http_log(const char *, const char *, size_t, int64_t,
+	    const struct brain_result *);
 
 /*
  * Join a base URL ("http://127.0.0.1:8080/v1", with or without a

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/rand.h"
+#include "base/clock.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "harness/brain.h"
@@ -314,7 +315,8 @@ brain_openai_body(const struct brain_request *req, const char *model,
 	int	 max;
 
 	max = max_tokens > 0 ? max_tokens : req->max_tokens > 0 ?
-	    req->max_tokens : BRAIN_OPENAI_MAX_TOKENS;
+	    AD_MIN(req->max_tokens, BRAIN_OPENAI_MAX_TOKENS) :
+	    BRAIN_OPENAI_MAX_TOKENS;
 	body = json_object();
 	json_object_set_new(body, "model", json_string(model));
 	json_object_set_new(body, "messages", brain_openai_messages(req));
@@ -982,6 +984,7 @@ brain_openai_next_turn(void *impl, const struct brain_request *req,
 	char				*text, *key = NULL, *cause = NULL;
 	char				*auth = NULL, *hint;
 	const char			*headers[2] = { NULL, NULL };
+	int64_t				 start;
 	int				 stream;
 
 	if (bo->key_file != NULL) {
@@ -1011,6 +1014,7 @@ brain_openai_next_turn(void *impl, const struct brain_request *req,
 	hr.cancel = cancel;
 	hr.idle_timeout_s = bo->idle_timeout;
 	brain_http_response_init(&resp);
+	start = clock_mono_us();
 	brain_http_perform(&hr, &resp);
 
 	if (!stream && resp.outcome == BRAIN_HTTP_DONE && resp.status >= 200 &&
@@ -1035,6 +1039,7 @@ brain_openai_next_turn(void *impl, const struct brain_request *req,
 		free(hint);
 	}
 	brain_key_redact(res->message, key);
+	brain_http_log(bo->who, bo->url, hr.bodylen, start, res);
 
 	brain_http_response_clear(&resp);
 	brain_openai_stream_free(st);

@@ -32,7 +32,7 @@
 #include "base/compiler.h"
 #include "harness/brain.h"
 
-#define BRAIN_OPENAI_MAX_TOKENS		8192
+#define BRAIN_OPENAI_MAX_TOKENS		4096	/* unless configured */
 #define BRAIN_OPENAI_MAX_RESPONSE	(64 * 1024 * 1024)
 
 struct brain_openai_stream;
@@ -45,8 +45,10 @@ void	*brain_openai_create(const char *, const struct brain_env *, char **);
 
 /*
  * The JSON body of one request for the server's model name; max_tokens
- * 0 means the request's own value or the default; stream 0 asks for one
- * whole answer.  Returns a new reference.
+ * 0 means the request's own value capped at BRAIN_OPENAI_MAX_TOKENS
+ * (the harness asks for as much as Claude gives, more than a local
+ * context may hold); stream 0 asks for one whole answer.  Returns a new
+ * reference.
  */
 json_t	*brain_openai_body(const struct brain_request *, const char *, int,
 	    int);

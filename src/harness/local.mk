@@ -34,3 +34,4 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/brain_key.c %reldir%/brain_key.h \
 	%reldir%/brain_openai.c %reldir%/brain_openai.h \
 	%reldir%/compact.c %reldir%/compact.h
+EXTRA_DIST += doc/brains.md
