@@ -16,6 +16,7 @@
 #include "harness/brain_config.h"
 #include "harness/brain_http.h"
 #include "harness/brain_key.h"
+#include "wire/json_scan.h"
 #include "wire/sse_parser.h"
 
 #define BRAIN_ANTHROPIC_MAX_FRAME	(8 * 1024 * 1024)
@@ -52,6 +53,8 @@ struct brain_anthropic_stream {
 	enum brain_status	 fail;		/* when failed */
 	int			 fail_retry;
 	char			 why[400];
+	char			*scratch;	/* decoded delta text */
+	size_t			 scratchsize;
 };
 
 static void	brain_anthropic_next_turn(void *, const struct brain_request *,
@@ -70,6 +73,8 @@ static int	brain_anthropic_block_start(struct brain_anthropic_stream *,
 		    json_t *);
 static int	brain_anthropic_delta(struct brain_anthropic_stream *,
 		    json_t *);
+static int	brain_anthropic_fast_delta(struct brain_anthropic_stream *,
+		    const char *, size_t);
 static void	brain_anthropic_usage(struct brain_usage *, json_t *);
 static int	brain_anthropic_on_body(const char *, size_t, void *);
 static json_t	*brain_anthropic_messages(json_t *, int);
@@ -215,6 +220,7 @@ brain_anthropic_stream_free(struct brain_anthropic_stream *st)
 		return;
 	sse_parser_free(st->sse);
 	json_decref(st->stop_details);
+	free(st->scratch);
 	free(st);
 }
 
@@ -312,6 +318,10 @@ brain_anthropic_frame(const struct sse_frame *f, void *arg)
 	if (f->event == NULL || (f->eventlen == 4 &&
 	    memcmp(f->event, "ping", 4) == 0) || f->datalen == 0)
 		return 0;
+	if (f->eventlen == 19 && memcmp(f->event, "content_block_delta",
+	    19) == 0 && (rc = brain_anthropic_fast_delta(st, f->data,
+	    f->datalen)) != 0)
+		return rc < 0 ? -1 : 0;
 	root = json_loadb(f->data, f->datalen, 0, &jerr);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
@@ -514,6 +524,97 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 	ev.data = s;
 	ev.len = strlen(s);
 	return brain_anthropic_emit(st, &ev);
+}
+
+/*
+ * The frame nearly every token comes in, without building a tree: the
+ * text is checked to be valid JSON in the same pass that finds the
+ * members (wire/json_scan.h), and the fragment decoded into a reused
+ * buffer.  Returns 1 when handled, -1 to stop, and 0 for anything
+ * unusual (other shapes, escaped names, bad JSON), which the full parse
+ * then handles and words the errors of.
+ */
+static int
+brain_anthropic_fast_delta(struct brain_anthropic_stream *st,
+    const char *text, size_t len)
+{
+	static const struct {
+		const char		*type;
+		const char		*name;
+		enum brain_ev_kind	 kind;
+	} fields[] = {
+		{ "text_delta", "text", BRAIN_EV_TEXT },
+		{ "thinking_delta", "thinking", BRAIN_EV_THINKING },
+		{ "signature_delta", "signature", BRAIN_EV_SIGNATURE },
+		{ "input_json_delta", "partial_json", BRAIN_EV_TOOL_JSON }
+	};
+	struct json_scan_iter	 it;
+	struct json_span	 k, v, type = { NULL, 0 }, index = { NULL, 0 };
+	struct json_span	 delta = { NULL, 0 }, dtype = { NULL, 0 };
+	struct json_span	 frag = { NULL, 0 }, frags[4];
+	struct brain_ev		 ev;
+	int64_t			 i;
+	long			 n;
+	int			 esc, r;
+
+	memset(frags, 0, sizeof frags);
+	if (json_scan_object_init(&it, text, len) != 0)
+		return 0;
+	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
+		if (json_scan_key_is(&k, esc, "type"))
+			type = v;
+		else if (json_scan_key_is(&k, esc, "index"))
+			index = v;
+		else if (json_scan_key_is(&k, esc, "delta"))
+			delta = v;
+	}
+	while (r == 0 && it.p < it.end && (*it.p == ' ' || *it.p == '\t' ||
+	    *it.p == '\r' || *it.p == '\n'))
+		it.p++;
+	if (r != 0 || it.p != it.end ||
+	    !json_scan_key_is(&type, 0, "content_block_delta") ||
+	    delta.p == NULL || index.p == NULL ||
+	    json_scan_int64(&index, &i) != 0)
+		return 0;
+	if (!st->started || st->open < 0 || i != st->open)
+		return 0;	/* the full parse reports it */
+	if (st->skipping)
+		return 1;
+	if (json_scan_object_init(&it, delta.p, delta.len) != 0)
+		return 0;
+	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
+		if (esc)
+			return 0;	/* escaped names: the full parse */
+		if (json_scan_key_is(&k, 0, "type"))
+			dtype = v;
+		else
+			for (size_t j = 0; j < AD_NITEMS(fields); j++)
+				if (json_scan_key_is(&k, 0, fields[j].name))
+					frags[j] = v;
+	}
+	if (r != 0)
+		return 0;
+	memset(&ev, 0, sizeof ev);
+	for (size_t j = 0; j < AD_NITEMS(fields); j++) {
+		if (json_scan_key_is(&dtype, 0, fields[j].type)) {
+			ev.kind = fields[j].kind;
+			frag = frags[j];
+		}
+	}
+	if (frag.p == NULL || json_scan_kind(&frag) != JSON_SCAN_STRING)
+		return 0;	/* unknown delta, or a missing field */
+	if (frag.len > st->scratchsize) {
+		st->scratchsize = frag.len * 2;
+		free(st->scratch);
+		st->scratch = xmalloc(st->scratchsize);
+	}
+	if ((n = json_scan_string(&frag, st->scratch)) <= 0)
+		return n == 0 ? 1 : 0;
+	ev.index = st->next;
+	ev.block = st->block;
+	ev.data = st->scratch;
+	ev.len = (size_t)n;
+	return brain_anthropic_emit(st, &ev) != 0 ? -1 : 1;
 }
 
 /* content_block_delta: one fragment of the open block. */

@@ -19,6 +19,7 @@
 #include "harness/brain_http.h"
 #include "harness/brain_key.h"
 #include "harness/brain_openai.h"
+#include "wire/json_scan.h"
 #include "wire/sse_parser.h"
 
 #define BRAIN_OPENAI_MAX_FRAME		(8 * 1024 * 1024)
@@ -84,6 +85,8 @@ struct brain_openai_stream {
 	enum brain_status		 fail;
 	int				 fail_retry;
 	char				 why[400];
+	char				*scratch;	/* decoded text */
+	size_t				 scratchsize;
 };
 
 static void	brain_openai_next_turn(void *, const struct brain_request *,
@@ -92,6 +95,11 @@ static void	brain_openai_free(void *);
 static json_t	*brain_openai_messages(const struct brain_request *);
 static char	*brain_openai_text_of(json_t *, int);
 static int	brain_openai_frame(const struct sse_frame *, void *);
+static int	brain_openai_fast_chunk(struct brain_openai_stream *,
+		    const char *, size_t);
+static const char *brain_openai_ws(const char *, const char *);
+static int	brain_openai_fast_text(struct brain_openai_stream *,
+		    const struct json_span *, int);
 static void	brain_openai_toobig(enum sse_status, size_t, void *);
 static int	brain_openai_fail(struct brain_openai_stream *,
 		    enum brain_status, int, const char *, ...)
@@ -381,6 +389,7 @@ brain_openai_stream_free(struct brain_openai_stream *st)
 	free(st->calls);
 	buf_clear(&st->pending);
 	sse_parser_free(st->sse);
+	free(st->scratch);
 	free(st);
 }
 
@@ -860,6 +869,126 @@ brain_openai_toobig(enum sse_status why, size_t len, void *arg)
 	    "an event of more than %zu bytes", len);
 }
 
+/* Skip JSON whitespace. */
+static const char *
+brain_openai_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	return p;
+}
+
+/* Decode a string span and hand it on as reasoning or content. */
+static int
+brain_openai_fast_text(struct brain_openai_stream *st,
+    const struct json_span *v, int reasoning)
+{
+	long	n;
+
+	if (v->len > st->scratchsize) {
+		st->scratchsize = v->len * 2;
+		free(st->scratch);
+		st->scratch = xmalloc(st->scratchsize);
+	}
+	if ((n = json_scan_string(v, st->scratch)) <= 0)
+		return n == 0 ? 0 : -1;
+	if (reasoning) {
+		st->reasoned = 1;
+		return brain_openai_put(st, BRAIN_BLOCK_THINKING, st->scratch,
+		    (size_t)n);
+	}
+	return brain_openai_content(st, st->scratch, (size_t)n);
+}
+
+/*
+ * The chunk nearly every token comes in, without building a tree: one
+ * choice whose delta holds only text or reasoning, no finish reason, no
+ * usage, no error.  The text is checked to be valid JSON in the same
+ * pass (wire/json_scan.h).  Returns 1 when handled, -1 to stop, and 0
+ * for any other chunk (tool calls, the finish, usage, errors, escaped
+ * names, bad JSON), which the full parse handles.
+ */
+static int
+brain_openai_fast_chunk(struct brain_openai_stream *st, const char *text,
+    size_t len)
+{
+	struct json_scan_iter	 it;
+	struct json_span	 k, v, choices = { NULL, 0 }, choice;
+	struct json_span	 delta = { NULL, 0 }, content = { NULL, 0 };
+	struct json_span	 reasoning = { NULL, 0 };
+	const char		*p, *end;
+	int			 esc, r;
+
+	if (st->finishing || json_scan_object_init(&it, text, len) != 0)
+		return 0;
+	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
+		if (esc)
+			return 0;
+		if (json_scan_key_is(&k, 0, "choices"))
+			choices = v;
+		else if ((json_scan_key_is(&k, 0, "error") ||
+		    json_scan_key_is(&k, 0, "usage")) &&
+		    json_scan_kind(&v) != JSON_SCAN_NULL)
+			return 0;
+	}
+	if (r != 0 || brain_openai_ws(it.p, it.end) != it.end ||
+	    json_scan_kind(&choices) != JSON_SCAN_ARRAY)
+		return 0;
+
+	/* Exactly one choice. */
+	end = choices.p + choices.len;
+	p = brain_openai_ws(choices.p + 1, end);
+	choice.p = p;
+	if ((p = json_scan_skip(p, end, NULL)) == NULL)
+		return 0;
+	choice.len = (size_t)(p - choice.p);
+	if (*brain_openai_ws(p, end) != ']' ||
+	    json_scan_object_init(&it, choice.p, choice.len) != 0)
+		return 0;
+	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
+		if (esc)
+			return 0;
+		if (json_scan_key_is(&k, 0, "delta"))
+			delta = v;
+		else if (json_scan_key_is(&k, 0, "finish_reason") &&
+		    json_scan_kind(&v) != JSON_SCAN_NULL)
+			return 0;
+		else if (json_scan_key_is(&k, 0, "index") &&
+		    (v.len != 1 || *v.p != '0'))
+			return 0;
+	}
+	if (r != 0 || delta.p == NULL ||
+	    json_scan_object_init(&it, delta.p, delta.len) != 0)
+		return 0;
+	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
+		if (esc)
+			return 0;
+		if (json_scan_key_is(&k, 0, "content"))
+			content = v;
+		else if (json_scan_key_is(&k, 0, "reasoning_content") ||
+		    json_scan_key_is(&k, 0, "reasoning"))
+			reasoning = v;
+		else if (!json_scan_key_is(&k, 0, "role") &&
+		    json_scan_kind(&v) != JSON_SCAN_NULL)
+			return 0;	/* tool_calls and the unknown */
+	}
+	if (r != 0 || (content.p != NULL && json_scan_kind(&content) !=
+	    JSON_SCAN_STRING && json_scan_kind(&content) != JSON_SCAN_NULL) ||
+	    (reasoning.p != NULL && json_scan_kind(&reasoning) !=
+	    JSON_SCAN_STRING && json_scan_kind(&reasoning) != JSON_SCAN_NULL))
+		return 0;
+	if (brain_openai_start(st) != 0)
+		return -1;
+	if (json_scan_kind(&reasoning) == JSON_SCAN_STRING &&
+	    brain_openai_fast_text(st, &reasoning, 1) != 0)
+		return -1;
+	if (json_scan_kind(&content) == JSON_SCAN_STRING &&
+	    brain_openai_fast_text(st, &content, 0) != 0)
+		return -1;
+	return 1;
+}
+
 /* One SSE frame: "data: {json}" or "data: [DONE]", no event names. */
 static int
 brain_openai_frame(const struct sse_frame *f, void *arg)
@@ -877,6 +1006,8 @@ brain_openai_frame(const struct sse_frame *f, void *arg)
 		return brain_openai_stop(st);
 	if (st->done)
 		return 0;	/* chunks after the end carry nothing */
+	if ((rc = brain_openai_fast_chunk(st, f->data, f->datalen)) != 0)
+		return rc < 0 ? -1 : 0;
 	root = json_loadb(f->data, f->datalen, 0, &jerr);
 	if (!json_is_object(root)) {
 		json_decref(root);

@@ -17,7 +17,7 @@
  * FILE is the response body, relative to the script unless absolute
  * ("-" for none).
  * Options:  retry-after=V, retry-after-ms=V (headers); pace=MS (sleep
- * between SSE frames); cut=N (send N body bytes, then drop the
+ * between SSE frames); pause=K:MS (sleep before frame K only, from 1); cut=N (send N body bytes, then drop the
  * connection); hang=N (send N frames, then wait for the client to
  * give up); close (no chunking: the body ends when the connection does);
  * type=CONTENT-TYPE.
@@ -63,6 +63,8 @@ struct standin_step {
 	char	*retry_after_ms;
 	char	*type;		/* content type, or NULL: by extension */
 	long	 pace_ms;
+	long	 pause_frame;	/* sleep before this frame (from 1), or 0 */
+	long	 pause_ms;
 	long	 cut;		/* -1: send everything */
 	long	 hang;		/* frames before hanging; -1: never */
 	int	 close;
@@ -181,6 +183,11 @@ load_script(const char *script)
 				s->type = strdup(tok + 5);
 			else if (strncmp(tok, "pace=", 5) == 0)
 				s->pace_ms = atol(tok + 5);
+			else if (strncmp(tok, "pause=", 6) == 0 &&
+			    strchr(tok, ':') != NULL) {
+				s->pause_frame = atol(tok + 6);
+				s->pause_ms = atol(strchr(tok, ':') + 1);
+			}
 			else if (strncmp(tok, "cut=", 4) == 0)
 				s->cut = atol(tok + 4);
 			else if (strncmp(tok, "hang=", 5) == 0)
@@ -299,7 +306,7 @@ respond(int fd, size_t n)
 	default: reason = "Status"; break;
 	}
 	chunked = !s->close && (strstr(type, "event-stream") != NULL ||
-	    s->cut >= 0 || s->hang >= 0 || s->pace_ms > 0);
+	    s->cut >= 0 || s->hang >= 0 || s->pace_ms > 0 || s->pause_ms > 0);
 	off = (size_t)snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\n"
 	    "Content-Type: %s\r\nrequest-id: req_standin_%zu\r\n",
 	    s->status, reason, type, n);
@@ -338,10 +345,16 @@ respond(int fd, size_t n)
 		if (end <= off || (s->hang >= 0 && frames == s->hang))
 			break;
 		frames++;
-		if (s->pace_ms > 0 && off > 0) {
-			struct timespec	ts = { s->pace_ms / 1000,
-			    (s->pace_ms % 1000) * 1000000 };
+		if ((s->pace_ms > 0 && off > 0) ||
+		    (s->pause_frame > 0 && frames == s->pause_frame)) {
+			long		wait = s->pace_ms > 0 && off > 0 ?
+			    s->pace_ms : 0;
+			struct timespec	ts;
 
+			if (s->pause_frame > 0 && frames == s->pause_frame)
+				wait += s->pause_ms;
+			ts.tv_sec = wait / 1000;
+			ts.tv_nsec = (wait % 1000) * 1000000;
 			nanosleep(&ts, NULL);
 		}
 		if (mlen + 32 > msize && (marks = realloc(marks,

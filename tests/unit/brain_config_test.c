@@ -103,6 +103,13 @@ test_alias(void)
 	    "a missing alias names the model and the section");
 	free(cause);
 
+	ok(brain_config_known("brain.x", "stream_tools") == 1 &&
+	    brain_config_known("brain.x", "thinking") == 0 &&
+	    brain_config_known("anthropic", "thinking") == 1 &&
+	    brain_config_known("anthropic", "model") == 0 &&
+	    brain_config_known("api", "url") == -1 &&
+	    brain_config_known("brain.", "model") == -1,
+	    "brain_config_known answers for the client's config check");
 	is_int(compact_window(cfg, "local:qwen"), 32768,
 	    "compaction uses the alias's window");
 	is_int(compact_window(cfg, "local:bare"), 0,
