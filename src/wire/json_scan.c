@@ -350,6 +350,77 @@ json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
 	return 1;
 }
 
+/* Start iterating an array's elements. */
+int
+json_scan_array_init(struct json_scan_iter *it, const char *text, size_t len)
+{
+	const char	*end = text + len, *p;
+
+	p = json_scan_ws(text, end);
+	if (p >= end || *p != '[')
+		return -1;
+	it->p = p + 1;
+	it->end = end;
+	it->state = 0;
+	return 0;
+}
+
+/* Read the next element of the array. */
+int
+json_scan_array_next(struct json_scan_iter *it, struct json_span *val)
+{
+	const char	*p = json_scan_ws(it->p, it->end), *end = it->end;
+	const char	*q;
+
+	if (it->state == 2)
+		return 0;
+	if (p >= end)
+		return -1;
+	if (*p == ']') {
+		it->state = 2;
+		it->p = p + 1;
+		return 0;
+	}
+	if (it->state == 1) {
+		if (*p != ',')
+			return -1;
+		p = json_scan_ws(p + 1, end);
+	}
+	if ((q = json_scan_skip(p, end, NULL)) == NULL)
+		return -1;
+	val->p = p;
+	val->len = (size_t)(q - p);
+	it->p = q;
+	it->state = 1;
+	return 1;
+}
+
+/* Copy JSON text without the whitespace between its tokens. */
+int
+json_scan_minify(const char *text, size_t len, struct buf *b)
+{
+	const char	*p = text, *end = text + len, *run = text;
+	int		 instr = 0;
+
+	for (; p < end; p++) {
+		if (instr) {
+			if (*p == '\\')
+				p++;	/* an escaped byte cannot end it */
+			else if (*p == '"')
+				instr = 0;
+			continue;
+		}
+		if (*p == '"')
+			instr = 1;
+		else if (JSON_WS(*p)) {
+			if (buf_append(b, run, (size_t)(p - run)) != 0)
+				return -1;
+			run = p + 1;
+		}
+	}
+	return buf_append(b, run, (size_t)(end - run));
+}
+
 /* Compare a key with a name, decoding escapes if it has any. */
 int
 json_scan_key_is(const struct json_span *key, int keyesc, const char *name)
@@ -436,8 +507,9 @@ json_scan_string(const struct json_span *v, char *out)
 				p += 6;
 			} else if (hi >= 0xd800 && hi <= 0xdfff)
 				cp = 0xfffd;	/* a lone surrogate */
-			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a pair is
-			 * 12 bytes and 4: the output never outgrows the input. */
+			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a
+			 * pair is 12 bytes and 4: the output never outgrows
+			 * the input. */
 			o += utf8_encode(cp, o);
 			continue;
 		default:

@@ -1,4 +1,12 @@
-# tests/integration/local.mk -- layers together over real sockets.
+# tests/integration/local.mk -- layers together, on real files and sockets.
+INTEGRATION_TESTS = tests/integration/store_kill9
+check_PROGRAMS += $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
+tests_integration_store_kill9_LDADD = $(TEST_LDADD)
+INTEGRATION_SH_TESTS = tests/integration/export_import.sh
+TESTS += $(INTEGRATION_SH_TESTS)
+EXTRA_DIST += $(INTEGRATION_SH_TESTS)
+
 HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS)
