@@ -117,6 +117,9 @@ cmd_demo_exec(struct cmd_globals *g, int argc, char **argv)
 		printf("  %s  %s\n", json_string_value(json_object_get(s,
 		    "session_id")), json_string_value(json_object_get(s,
 		    "scenario")));
+	/* No console yet: say how to watch them. */
+	printf("follow a session with:\n  curl -sN --unix-socket %s "
+	    "http://localhost/v1/sessions/SESSION_ID/stream\n", sock);
 	json_decref(res);
 out:
 	curl_slist_free_all(hdr);

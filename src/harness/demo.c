@@ -249,9 +249,11 @@ demo_start(struct demo *d, json_t *body, json_t **out, struct apierr *err)
 		return -1;
 	}
 	json_decref(eb);
-	ab = json_pack("{sssssss{ss}}", "name", "pilothouse-demo", "model",
-	    "scripted:echo", "description", "created by pilothouse demo",
-	    "metadata", "pilothouse.demo", name);
+	/* The whole toolset, always_allow: scenarios narrow it in "agent". */
+	ab = json_pack("{sssssss[{ss}]s{ss}}", "name", "pilothouse-demo",
+	    "model", "scripted:echo", "description",
+	    "created by pilothouse demo", "tools", "type",
+	    "agent_toolset_20260401", "metadata", "pilothouse.demo", name);
 	if (harness_agent_create(d->h, ab, &agent, err) != 0) {
 		json_decref(ab);
 		json_decref(env);

@@ -7,9 +7,10 @@ INTEGRATION_SH_TESTS = tests/integration/export_import.sh
 TESTS += $(INTEGRATION_SH_TESTS)
 EXTRA_DIST += $(INTEGRATION_SH_TESTS)
 
-HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh
+HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
+	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
-EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS)
+EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
 
 # The brains against stand-in model servers replaying recorded streams.
 check_PROGRAMS += tests/integration/brain_standin tests/integration/brain_test
