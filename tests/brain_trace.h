@@ -21,17 +21,17 @@
 
 struct brain_trace {
 	struct buf	 out;		/* the trace so far */
-	struct buf	 delta;		/* the run of deltas being joined */
+	struct buf	 delta;	/* the run of deltas being joined */
 	int		 delta_kind;	/* its kind, or -1 */
 	int		 started;
 	int		 stopped;
-	int		 open;		/* index of the open block, or -1 */
-	int		 next;		/* index the next block must have */
+	int		 open;	/* index of the open block, or -1 */
+	int		 next;	/* index the next block must have */
 	int		 events;	/* events seen */
-	int		 abort_after;	/* stop the request after this many */
+	int		 abort_after; /* stop the request after this many */
 	int		 violations;	/* contract breaches seen */
 	int		 texts;		/* TEXT events seen */
-	int		 hide_ids;	/* print tool ids as "-" (random ones) */
+	int		 hide_ids; /* print tool ids as "-" (random ones) */
 };
 
 static __attribute__((unused)) void

@@ -26,7 +26,7 @@
 
 struct standin {
 	pid_t	 pid;
-	char	*dir;		/* where it writes; removed by standin_stop */
+	char	*dir;	/* where it writes; removed by standin_stop */
 	int	 port;
 	char	*url;		/* http://127.0.0.1:PORT */
 };
@@ -72,7 +72,8 @@ standin_wait(const struct standin *s, const char *name, int ms)
 static __attribute__((unused)) void
 standin_start(struct standin *s, const char *script)
 {
-	char		 tmpl[] = "/tmp/ph-standin.XXXXXX", *path, *bin, *port;
+	char		 tmpl[] = "/tmp/ph-standin.XXXXXX";
+	char		*path, *bin, *port;
 	const char	*top;
 	struct buf	 b;
 	char		*cause = NULL;

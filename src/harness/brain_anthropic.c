@@ -43,10 +43,10 @@ struct brain_anthropic_stream {
 	int			 finished;	/* message_stop seen */
 	int			 failed;	/* res holds why */
 	int			 aborted;	/* the sink said stop */
-	int			 open;		/* provider index open, or -1 */
-	int			 skipping;	/* the open block is ignored */
-	int			 next;		/* next index for the sink */
-	enum brain_block	 block;		/* kind of the open block */
+	int			 open; /* provider index open, or -1 */
+	int			 skipping; /* the open block is ignored */
+	int			 next;	/* next index for the sink */
+	enum brain_block	 block;	/* kind of the open block */
 	enum brain_stop		 stop;
 	json_t			*stop_details;	/* owned */
 	struct brain_usage	 usage;
@@ -57,8 +57,9 @@ struct brain_anthropic_stream {
 	size_t			 scratchsize;
 };
 
-static void	brain_anthropic_next_turn(void *, const struct brain_request *,
-		    brain_sink, void *, struct cancel *, struct brain_result *);
+static void	brain_anthropic_next_turn(void *,
+		    const struct brain_request *, brain_sink, void *,
+		    struct cancel *, struct brain_result *);
 static void	brain_anthropic_free(void *);
 static int	brain_anthropic_frame(const struct sse_frame *, void *);
 static void	brain_anthropic_toobig(enum sse_status, size_t, void *);
@@ -926,5 +927,5 @@ brain_anthropic_stop(const char *reason)
 		return BRAIN_STOP_PAUSE;
 	if (strcmp(reason, "model_context_window_exceeded") == 0)
 		return BRAIN_STOP_CONTEXT;
-	return BRAIN_STOP_END_TURN;	/* end_turn, stop_sequence, new ones */
+	return BRAIN_STOP_END_TURN; /* end_turn, stop_sequence, new ones */
 }

@@ -22,7 +22,8 @@
 #include "base/compiler.h"
 #include "harness/brain.h"
 
-#define BRAIN_ANTHROPIC_VERSION		"2026-10-21"	/* as the SDK sends */
+/* as the SDK sends */
+#define BRAIN_ANTHROPIC_VERSION		"2026-10-21"
 #define BRAIN_ANTHROPIC_MAX_TOKENS	16000
 
 struct brain_anthropic_stream;

@@ -108,7 +108,7 @@ brain_config_number(const char *file, const char *section, const char *key,
  * readers below and brain_config_known() (for the client's checks) use.
  */
 static const struct brain_config_key {
-	const char		*section;	/* "brain.*" or "anthropic" */
+	const char		*section; /* "brain.*" or "anthropic" */
 	const char		*key;
 	enum brain_config_field	 field;
 	long			 min, max;	/* numbers only */

@@ -16,8 +16,9 @@
  * Unknown keys in these sections are errors, so a typo is reported
  * instead of silently ignored.  The client's configuration check (which
  * refuses sections it does not know) asks brain_config_known() about
- * these sections instead of keeping a second list of their keys.  The meaning of every key is in
- * pilothouse(1), FILES, and doc/brains.md.
+ * these sections instead of keeping a second list of their keys.  The
+ * meaning of every key is in pilothouse(1), MODEL BRAINS, and
+ * doc/brains.md.
  */
 #ifndef PILOTHOUSE_BRAIN_CONFIG_H
 #define PILOTHOUSE_BRAIN_CONFIG_H
@@ -30,13 +31,13 @@
 
 struct brain_alias {
 	char	*name;		/* the ALIAS of [brain.ALIAS] */
-	char	*base_url;	/* required, e.g. http://127.0.0.1:8080/v1 */
-	char	*model;		/* required: the server's model name */
+	char	*base_url; /* required, e.g. http://127.0.0.1:8080/v1 */
+	char	*model;	/* required: the server's model name */
 	char	*key_file;	/* NULL: no Authorization header */
 	long	 context_window;	/* tokens; 0 when unknown */
 	int	 stream_tools;	/* 0: tool requests are not streamed */
 	long	 max_tokens;	/* 0: the brain's default */
-	long	 idle_timeout;	/* seconds of silence; 0: the default */
+	long	 idle_timeout; /* seconds of silence; 0: the default */
 };
 
 struct brain_anthropic_config {
@@ -44,11 +45,11 @@ struct brain_anthropic_config {
 	char	*key_file;	/* NULL: ANTHROPIC_API_KEY only */
 	long	 max_tokens;	/* 0: the brain's default */
 	long	 context_window;	/* 0: the model's known window */
-	long	 thinking;	/* BRAIN_THINKING_*, or a budget in tokens */
+	long	 thinking; /* BRAIN_THINKING_*, or a budget in tokens */
 	long	 idle_timeout;	/* 0: the default */
 };
 
-#define BRAIN_THINKING_ADAPTIVE	0	/* {"type":"adaptive"} (default) */
+#define BRAIN_THINKING_ADAPTIVE	0 /* {"type":"adaptive"} (default) */
 #define BRAIN_THINKING_OFF	(-1)	/* no thinking */
 
 /*

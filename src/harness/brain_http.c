@@ -29,8 +29,8 @@ struct brain_http_xfer {
 	const struct brain_http_request	*req;
 	struct brain_http_response	*resp;
 	CURL				*easy;
-	int				 status_known;	/* resp->status set */
-	int				 stopped;	/* on_body said stop */
+	int				 status_known; /* resp->status set */
+	int				 stopped; /* on_body said stop */
 };
 
 static pthread_once_t	 brain_http_once = PTHREAD_ONCE_INIT;
@@ -522,9 +522,9 @@ brain_http_result(const struct brain_http_response *resp, const char *who,
 	res->retryable = retry;
 	what = message != NULL ? message : "(no error message)";
 	snprintf(res->message, sizeof res->message, "%s: HTTP %ld%s%s: %s%s",
-	    who, resp->status, type != NULL ? " " : "", type != NULL ? type : "",
-	    what, resp->status == 404 ? " (check base_url and the model name)" :
-	    "");
+	    who, resp->status, type != NULL ? " " : "",
+	    type != NULL ? type : "", what, resp->status == 404 ?
+	    " (check base_url and the model name)" : "");
 	free(type);
 	free(message);
 }

@@ -38,13 +38,13 @@ typedef int	(*brain_http_body_cb)(const char *, size_t, void *);
 
 struct brain_http_request {
 	const char		 *url;
-	const char *const	 *headers;	/* "Name: value", NULL-ended */
+	const char *const	 *headers; /* "Name: value", NULL-ended */
 	const char		 *body;		/* JSON, sent as is */
 	size_t			  bodylen;
 	brain_http_body_cb	  on_body;
-	void			 *arg;		/* handed back to on_body */
+	void			 *arg;	/* handed back to on_body */
 	struct cancel		 *cancel;	/* may be NULL */
-	long			  idle_timeout_s;	/* 0: the default */
+	long			  idle_timeout_s; /* 0: the default */
 };
 
 enum brain_http_outcome {
@@ -61,8 +61,8 @@ struct brain_http_response {
 	enum brain_http_outcome	 outcome;
 	long			 status;	/* 0 when none arrived */
 	long			 retry_after_ms;	/* -1 when absent */
-	struct buf		 error_body;	/* non-2xx body, truncated */
-	char			 error[256];	/* transport failure text */
+	struct buf		 error_body; /* non-2xx body, truncated */
+	char			 error[256]; /* transport failure text */
 };
 
 void	 brain_http_response_init(struct brain_http_response *);

@@ -40,7 +40,7 @@ struct brain_openai {
 
 /* A tool call being assembled from its fragments. */
 struct brain_openai_call {
-	long		 index;		/* the server's index, or -1 */
+	long		 index;	/* the server's index, or -1 */
 	char		*id;		/* NULL until given */
 	char		*name;		/* NULL until given */
 	struct buf	 args;		/* arguments JSON text so far */
@@ -63,20 +63,20 @@ struct brain_openai_stream {
 	struct sse_parser		*sse;
 	brain_sink			 sink;
 	void				*arg;
-	size_t				 in_bytes;	/* request size */
-	size_t				 out_bytes;	/* content seen */
+	size_t				 in_bytes; /* request size */
+	size_t				 out_bytes; /* content seen */
 	int				 started;	/* START sent */
-	int				 finishing;	/* finish_reason seen */
+	int				 finishing; /* finish_reason seen */
 	int				 done;		/* STOP sent */
 	int				 failed;
-	int				 aborted;	/* the sink said stop */
-	int				 open;		/* a block is open */
+	int				 aborted; /* the sink said stop */
+	int				 open;	/* a block is open */
 	enum brain_block		 block;		/* its kind */
-	int				 next;		/* next block index */
-	int				 reasoned;	/* a reasoning field came */
+	int				 next;	/* next block index */
+	int	 reasoned;	/* a reasoning field came */
 	enum brain_openai_think		 think;
-	int				 trim;		/* drop leading blanks */
-	struct buf			 pending;	/* content held back */
+	int				 trim; /* drop leading blanks */
+	struct buf			 pending; /* content held back */
 	struct brain_openai_call	*calls;
 	size_t				 ncalls;
 	enum brain_stop			 stop;
@@ -242,7 +242,8 @@ brain_openai_messages(const struct brain_request *req)
 			json_array_foreach(content, j, blk) {
 				type = json_string_value(json_object_get(blk,
 				    "type"));
-				if (type == NULL || strcmp(type, "tool_use") != 0)
+				if (type == NULL ||
+				    strcmp(type, "tool_use") != 0)
 					continue;
 				v = json_object_get(blk, "input");
 				args = json_is_object(v) ? json_dumps(v,
@@ -492,7 +493,8 @@ static int
 brain_openai_content(struct brain_openai_stream *st, const char *p,
     size_t len)
 {
-	static const char	 open_tag[] = "<think>", close_tag[] = "</think>";
+	static const char	 open_tag[] = "<think>";
+	static const char	 close_tag[] = "</think>";
 	const char		*s, *e, *hit;
 	char			*rest;
 	size_t			 n, keep;
@@ -838,7 +840,8 @@ brain_openai_chunk(struct brain_openai_stream *st, json_t *root,
 		msg = json_is_string(err) ? json_string_value(err) :
 		    json_string_value(json_object_get(err, "message"));
 		s = brain_http_error_status(type, msg, &retry);
-		return brain_openai_fail(st, s, s == BRAIN_E_REQUEST ? 1 : retry,
+		return brain_openai_fail(st, s,
+		    s == BRAIN_E_REQUEST ? 1 : retry,
 		    "%s%s%s (in the stream)", type != NULL ? type : "",
 		    type != NULL ? ": " : "", msg != NULL ? msg : "error");
 	}

@@ -32,7 +32,7 @@
 #include "base/compiler.h"
 #include "harness/brain.h"
 
-#define BRAIN_OPENAI_MAX_TOKENS		4096	/* unless configured */
+#define BRAIN_OPENAI_MAX_TOKENS		4096 /* unless configured */
 #define BRAIN_OPENAI_MAX_RESPONSE	(64 * 1024 * 1024)
 
 struct brain_openai_stream;
@@ -41,7 +41,8 @@ extern const struct brain_ops brain_openai_ops;
 
 /* The brain for alias (the ALIAS of "local:ALIAS"); NULL with *cause
  * naming the config problem.  Free through brain_openai_ops. */
-void	*brain_openai_create(const char *, const struct brain_env *, char **);
+void	*brain_openai_create(const char *, const struct brain_env *,
+	    char **);
 
 /*
  * The JSON body of one request for the server's model name; max_tokens
@@ -50,8 +51,8 @@ void	*brain_openai_create(const char *, const struct brain_env *, char **);
  * context may hold); stream 0 asks for one whole answer.  Returns a new
  * reference.
  */
-json_t	*brain_openai_body(const struct brain_request *, const char *, int,
-	    int);
+json_t	*brain_openai_body(const struct brain_request *, const char *,
+	    int, int);
 
 /* A parser for one response; in_bytes (the request's size) feeds the
  * usage estimate when the server reports none.  Caller frees. */

@@ -15,18 +15,18 @@
  *	STATUS FILE [OPTION...]
  *
  * FILE is the response body, relative to the script unless absolute
- * ("-" for none).
- * Options:  retry-after=V, retry-after-ms=V (headers); pace=MS (sleep
- * between SSE frames); pause=K:MS (sleep before frame K only, from 1); cut=N (send N body bytes, then drop the
- * connection); hang=N (send N frames, then wait for the client to
- * give up); close (no chunking: the body ends when the connection does);
- * type=CONTENT-TYPE.
+ * ("-" for none).  Options: retry-after=V, retry-after-ms=V (headers);
+ * pace=MS (sleep between SSE frames); pause=K:MS (sleep before frame K
+ * only, from 1); cut=N (send N body bytes, then drop the connection);
+ * hang=N (send N frames, then wait for the client to give up); close (no
+ * chunking: the body ends when the connection does); type=CONTENT-TYPE.
  *
  * Into DIR it writes: "port" once listening; N.head and N.body for the
  * Nth request (from 1); N.done when the Nth response is over, saying
  * "complete", "cut" or "client-closed MS" (how long after the hang the
- * client went away); N.hanging once a hang begins; N.marks with the CLOCK_MONOTONIC microseconds at
- * which each frame of the body was written; "connections" with one line
+ * client went away); N.hanging once a hang begins; N.marks with the
+ * CLOCK_MONOTONIC microseconds at which each frame of the body was
+ * written; "connections" with one line
  * per accepted connection.  Requests past the end of the script get a
  * 500 in Anthropic's error envelope.  It runs until killed.
  */
@@ -61,9 +61,9 @@ struct standin_step {
 	char	*file;		/* body path, or NULL */
 	char	*retry_after;
 	char	*retry_after_ms;
-	char	*type;		/* content type, or NULL: by extension */
+	char	*type;	/* content type, or NULL: by extension */
 	long	 pace_ms;
-	long	 pause_frame;	/* sleep before this frame (from 1), or 0 */
+	long	 pause_frame; /* sleep before this frame (from 1), or 0 */
 	long	 pause_ms;
 	long	 cut;		/* -1: send everything */
 	long	 hang;		/* frames before hanging; -1: never */

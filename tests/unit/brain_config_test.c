@@ -91,7 +91,8 @@ test_alias(void)
 	    "only http and https");
 	free(cause);
 	ok(brain_config_alias(cfg, "window", &ba, &cause) == -1 &&
-	    strstr(cause, "context_window") != NULL, "a tiny window is refused");
+	    strstr(cause, "context_window") != NULL,
+	    "a tiny window is refused");
 	free(cause);
 	ok(brain_config_alias(cfg, "flag", &ba, &cause) == -1 &&
 	    strstr(cause, "not true or false") != NULL,
@@ -274,7 +275,8 @@ test_http(void)
 	brain_http_response_clear(&resp);
 
 	ok(!compact_due(159999, 200000) && compact_due(160001, 200000) &&
-	    !compact_due(1000000, 0), "compaction past 80 %% of a known window");
+	    !compact_due(1000000, 0),
+	    "compaction past 80 %% of a known window");
 }
 
 int

@@ -105,7 +105,8 @@ check(enum kind k, const char *name)
 			got = run(k, body, len, steps[i], 0, &v);
 			if (strcmp(got, whole) != 0) {
 				same = 0;
-				diag("%zu-byte pieces gave:\n%s", steps[i], got);
+				diag("%zu-byte pieces gave:\n%s", steps[i],
+				    got);
 			}
 			clean = clean && v == 0;
 			free(got);
