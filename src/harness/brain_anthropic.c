@@ -9,17 +9,16 @@
 #include <jansson.h>
 
 #include "base/clock.h"
-#include "base/str.h"
 #include "base/xmalloc.h"
 #include "harness/brain.h"
 #include "harness/brain_anthropic.h"
 #include "harness/brain_config.h"
 #include "harness/brain_http.h"
 #include "harness/brain_key.h"
+#include "harness/brain_stream.h"
 #include "wire/json_scan.h"
 #include "wire/sse_parser.h"
 
-#define BRAIN_ANTHROPIC_MAX_FRAME	(8 * 1024 * 1024)
 
 /* One brain: the settings read from the configuration when it was made. */
 struct brain_anthropic {
@@ -36,25 +35,16 @@ struct brain_anthropic {
  * blocks of kinds the harness does not know are skipped whole.
  */
 struct brain_anthropic_stream {
-	struct sse_parser	*sse;
-	brain_sink		 sink;
-	void			*arg;
+	struct brain_stream	 base;		/* first: see brain_stream.c */
 	int			 started;	/* message_start seen */
 	int			 finished;	/* message_stop seen */
-	int			 failed;	/* res holds why */
-	int			 aborted;	/* the sink said stop */
-	int			 open; /* provider index open, or -1 */
-	int			 skipping; /* the open block is ignored */
-	int			 next;	/* next index for the sink */
-	enum brain_block	 block;	/* kind of the open block */
+	int			 open;		/* provider index, or -1 */
+	int			 skipping;	/* the open block is not ours */
+	int			 next;		/* next index for the sink */
+	enum brain_block	 block;		/* kind of the open block */
 	enum brain_stop		 stop;
 	json_t			*stop_details;	/* owned */
 	struct brain_usage	 usage;
-	enum brain_status	 fail;		/* when failed */
-	int			 fail_retry;
-	char			 why[400];
-	char			*scratch;	/* decoded delta text */
-	size_t			 scratchsize;
 };
 
 static void	brain_anthropic_next_turn(void *,
@@ -62,14 +52,8 @@ static void	brain_anthropic_next_turn(void *,
 		    struct cancel *, struct brain_result *);
 static void	brain_anthropic_free(void *);
 static int	brain_anthropic_frame(const struct sse_frame *, void *);
-static void	brain_anthropic_toobig(enum sse_status, size_t, void *);
 static int	brain_anthropic_event(struct brain_anthropic_stream *,
 		    json_t *);
-static int	brain_anthropic_fail(struct brain_anthropic_stream *,
-		    enum brain_status, int, const char *, ...)
-		    AD_PRINTFLIKE(4, 5);
-static int	brain_anthropic_emit(struct brain_anthropic_stream *,
-		    struct brain_ev *);
 static int	brain_anthropic_block_start(struct brain_anthropic_stream *,
 		    json_t *);
 static int	brain_anthropic_delta(struct brain_anthropic_stream *,
@@ -204,10 +188,7 @@ brain_anthropic_stream_create(brain_sink sink, void *arg)
 	struct brain_anthropic_stream	*st;
 
 	st = xcalloc(1, sizeof *st);
-	st->sse = sse_parser_create(BRAIN_ANTHROPIC_MAX_FRAME,
-	    brain_anthropic_frame, brain_anthropic_toobig, st);
-	st->sink = sink;
-	st->arg = arg;
+	brain_stream_init(&st->base, sink, arg, brain_anthropic_frame, st);
 	st->open = -1;
 	st->stop = BRAIN_STOP_END_TURN;
 	return st;
@@ -219,9 +200,8 @@ brain_anthropic_stream_free(struct brain_anthropic_stream *st)
 {
 	if (st == NULL)
 		return;
-	sse_parser_free(st->sse);
 	json_decref(st->stop_details);
-	free(st->scratch);
+	brain_stream_clear(&st->base);
 	free(st);
 }
 
@@ -230,11 +210,7 @@ int
 brain_anthropic_stream_feed(struct brain_anthropic_stream *st,
     const char *p, size_t len)
 {
-	if (st->failed || st->aborted)
-		return -1;
-	if (sse_parser_feed(st->sse, p, len) != SSE_OK)
-		return -1;
-	return st->failed || st->aborted ? -1 : 0;
+	return brain_stream_feed(&st->base, p, len);
 }
 
 /* Say how the stream ended. */
@@ -242,63 +218,7 @@ int
 brain_anthropic_stream_end(struct brain_anthropic_stream *st,
     const char *who, struct brain_result *res)
 {
-	memset(res, 0, sizeof *res);
-	res->retry_after_ms = -1;
-	if (st->aborted) {
-		res->status = BRAIN_CANCELLED;
-		str_lcpy(res->message, "interrupted", sizeof res->message);
-		return 1;
-	}
-	if (st->failed) {
-		brain_result_fail(res, st->fail, st->fail_retry, "%s: %s", who,
-		    st->why);
-		res->http_status = 200;
-		return 1;
-	}
-	if (st->finished) {
-		res->status = BRAIN_OK;
-		return 1;
-	}
-	return 0;
-}
-
-/* Record a failure; returns -1 so callers can stop at once. */
-static int
-brain_anthropic_fail(struct brain_anthropic_stream *st,
-    enum brain_status status, int retryable, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (st->failed)
-		return -1;
-	st->failed = 1;
-	st->fail = status;
-	st->fail_retry = retryable;
-	va_start(ap, fmt);
-	vsnprintf(st->why, sizeof st->why, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Hand one event to the sink; -1 when it asks to stop. */
-static int
-brain_anthropic_emit(struct brain_anthropic_stream *st, struct brain_ev *ev)
-{
-	if (st->sink(st->arg, ev) != 0) {
-		st->aborted = 1;
-		return -1;
-	}
-	return 0;
-}
-
-/* A frame over the ceiling is a broken stream: nothing sane is that big. */
-static void
-brain_anthropic_toobig(enum sse_status why, size_t len, void *arg)
-{
-	struct brain_anthropic_stream	*st = arg;
-
-	brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1, "the model's stream "
-	    "sent an event of more than %zu bytes", len);
+	return brain_stream_end(&st->base, st->finished, who, res);
 }
 
 /*
@@ -314,7 +234,7 @@ brain_anthropic_frame(const struct sse_frame *f, void *arg)
 	json_t				*root;
 	int				 rc;
 
-	if (st->failed || st->aborted)
+	if (st->base.failed || st->base.aborted)
 		return -1;
 	if (f->event == NULL || (f->eventlen == 4 &&
 	    memcmp(f->event, "ping", 4) == 0) || f->datalen == 0)
@@ -326,7 +246,7 @@ brain_anthropic_frame(const struct sse_frame *f, void *arg)
 	root = json_loadb(f->data, f->datalen, 0, &jerr);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "malformed event in the model's stream (%.*s): %s",
 		    (int)AD_MIN(f->eventlen, 40), f->event, jerr.text);
 	}
@@ -339,7 +259,7 @@ brain_anthropic_frame(const struct sse_frame *f, void *arg)
 		type = json_string_value(json_object_get(err, "type"));
 		msg = json_string_value(json_object_get(err, "message"));
 		s = brain_http_error_status(type, msg, &retry);
-		rc = brain_anthropic_fail(st, s, retry, "%s: %s (in the "
+		rc = brain_stream_fail(&st->base, s, retry, "%s: %s (in the "
 		    "stream)", type != NULL ? type : "error",
 		    msg != NULL ? msg : "no message");
 	} else
@@ -376,24 +296,24 @@ brain_anthropic_event(struct brain_anthropic_stream *st, json_t *root)
 
 	type = json_string_value(json_object_get(root, "type"));
 	if (type == NULL)
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "an event in the model's stream has no type");
 	if (strcmp(type, "content_block_delta") == 0)
 		return brain_anthropic_delta(st, root);
 	memset(&ev, 0, sizeof ev);
 	if (strcmp(type, "message_start") == 0) {
 		if (st->started)
-			return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "the model's stream started twice");
 		st->started = 1;
 		brain_anthropic_usage(&st->usage, json_object_get(
 		    json_object_get(root, "message"), "usage"));
 		ev.kind = BRAIN_EV_START;
 		ev.usage = st->usage;
-		return brain_anthropic_emit(st, &ev);
+		return brain_stream_emit(&st->base, &ev);
 	}
 	if (!st->started || st->finished)
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "%s outside a message in the model's stream", type);
 	if (strcmp(type, "content_block_start") == 0)
 		return brain_anthropic_block_start(st, root);
@@ -401,7 +321,7 @@ brain_anthropic_event(struct brain_anthropic_stream *st, json_t *root)
 		v = json_object_get(root, "index");
 		if (st->open < 0 || !json_is_integer(v) ||
 		    json_integer_value(v) != st->open)
-			return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "content_block_stop for a block that is not open");
 		st->open = -1;
 		if (st->skipping) {
@@ -411,7 +331,7 @@ brain_anthropic_event(struct brain_anthropic_stream *st, json_t *root)
 		ev.kind = BRAIN_EV_BLOCK_STOP;
 		ev.index = st->next++;
 		ev.block = st->block;
-		return brain_anthropic_emit(st, &ev);
+		return brain_stream_emit(&st->base, &ev);
 	}
 	if (strcmp(type, "message_delta") == 0) {
 		delta = json_object_get(root, "delta");
@@ -429,14 +349,14 @@ brain_anthropic_event(struct brain_anthropic_stream *st, json_t *root)
 	}
 	if (strcmp(type, "message_stop") == 0) {
 		if (st->open >= 0)
-			return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "message_stop with a block still open");
 		st->finished = 1;
 		ev.kind = BRAIN_EV_STOP;
 		ev.stop = st->stop;
 		ev.stop_details = st->stop_details;
 		ev.usage = st->usage;
-		return brain_anthropic_emit(st, &ev);
+		return brain_stream_emit(&st->base, &ev);
 	}
 	return 0;	/* an event type from the future: ignore it */
 }
@@ -457,7 +377,7 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 	if (st->open >= 0 || !json_is_integer(v) ||
 	    json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX ||
 	    kind == NULL)
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "bad content_block_start in the model's stream");
 	st->open = (int)json_integer_value(v);
 	memset(&ev, 0, sizeof ev);
@@ -474,14 +394,14 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 		ev.tool_id = json_string_value(json_object_get(cb, "id"));
 		ev.tool_name = json_string_value(json_object_get(cb, "name"));
 		if (ev.tool_id == NULL || ev.tool_name == NULL)
-			return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "tool_use block without an id or a name");
 	} else {
 		st->skipping = 1;	/* server tools and the like */
 		return 0;
 	}
 	st->block = ev.block;
-	if (brain_anthropic_emit(st, &ev) != 0)
+	if (brain_stream_emit(&st->base, &ev) != 0)
 		return -1;
 
 	/* Content that came with the start (empty in practice). */
@@ -497,7 +417,7 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 		if (s != NULL && *s != '\0') {
 			ev.data = s;
 			ev.len = strlen(s);
-			if (brain_anthropic_emit(st, &ev) != 0)
+			if (brain_stream_emit(&st->base, &ev) != 0)
 				return -1;
 		}
 		ev.kind = BRAIN_EV_SIGNATURE;
@@ -514,7 +434,7 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 			ev.kind = BRAIN_EV_TOOL_JSON;
 			ev.data = dump;
 			ev.len = strlen(dump);
-			rc = brain_anthropic_emit(st, &ev);
+			rc = brain_stream_emit(&st->base, &ev);
 			free(dump);
 			return rc;
 		}
@@ -524,7 +444,7 @@ brain_anthropic_block_start(struct brain_anthropic_stream *st, json_t *root)
 		return 0;
 	ev.data = s;
 	ev.len = strlen(s);
-	return brain_anthropic_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /*
@@ -604,18 +524,13 @@ brain_anthropic_fast_delta(struct brain_anthropic_stream *st,
 	}
 	if (frag.p == NULL || json_scan_kind(&frag) != JSON_SCAN_STRING)
 		return 0;	/* unknown delta, or a missing field */
-	if (frag.len > st->scratchsize) {
-		st->scratchsize = frag.len * 2;
-		free(st->scratch);
-		st->scratch = xmalloc(st->scratchsize);
-	}
-	if ((n = json_scan_string(&frag, st->scratch)) <= 0)
+	if ((n = brain_stream_decode(&st->base, &frag)) <= 0)
 		return n == 0 ? 1 : 0;
 	ev.index = st->next;
 	ev.block = st->block;
-	ev.data = st->scratch;
+	ev.data = st->base.scratch;
 	ev.len = (size_t)n;
-	return brain_anthropic_emit(st, &ev) != 0 ? -1 : 1;
+	return brain_stream_emit(&st->base, &ev) != 0 ? -1 : 1;
 }
 
 /* content_block_delta: one fragment of the open block. */
@@ -629,14 +544,14 @@ brain_anthropic_delta(struct brain_anthropic_stream *st, json_t *root)
 	v = json_object_get(root, "index");
 	if (!st->started || st->open < 0 || !json_is_integer(v) ||
 	    json_integer_value(v) != st->open)
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "content_block_delta for a block that is not open");
 	if (st->skipping)
 		return 0;
 	delta = json_object_get(root, "delta");
 	if ((type = json_string_value(json_object_get(delta, "type"))) ==
 	    NULL)
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "content_block_delta without a delta type");
 	memset(&ev, 0, sizeof ev);
 	ev.index = st->next;
@@ -657,13 +572,13 @@ brain_anthropic_delta(struct brain_anthropic_stream *st, json_t *root)
 		return 0;	/* citations_delta, or one from the future */
 	v = json_object_get(delta, field);
 	if (!json_is_string(v))
-		return brain_anthropic_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "%s without its %s", type, field);
 	if (json_string_length(v) == 0)
 		return 0;
 	ev.data = json_string_value(v);
 	ev.len = json_string_length(v);
-	return brain_anthropic_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /* The HTTP body callback: feed the parser. */
@@ -719,19 +634,9 @@ brain_anthropic_next_turn(void *impl, const struct brain_request *req,
 	start = clock_mono_us();
 	brain_http_perform(&hr, &resp);
 
-	if (resp.outcome == BRAIN_HTTP_CANCELLED ||
-	    (resp.outcome == BRAIN_HTTP_DONE &&
-	    (resp.status < 200 || resp.status > 299)))
-		brain_http_result(&resp, "anthropic", ba->url, "", res);
-	else if (brain_anthropic_stream_end(st, "anthropic", res) != 0)
-		;	/* finished, failed in the stream, or stopped */
-	else if (resp.outcome == BRAIN_HTTP_DONE)
-		brain_result_fail(res, BRAIN_E_REQUEST, 1, "anthropic: the "
-		    "response from %s ended before message_stop", ba->url);
-	else
-		brain_http_result(&resp, "anthropic", ba->url, "offline? use "
-		    "a local:ALIAS model (a [brain.ALIAS] section in the "
-		    "config) or scripted:NAME", res);
+	brain_stream_result(&st->base, st->finished, &resp, "anthropic",
+	    ba->url, "message_stop", "offline? use a local:ALIAS model (a "
+	    "[brain.ALIAS] section in the config) or scripted:NAME", res);
 	brain_key_redact(res->message, key);
 	brain_http_log("anthropic", ba->url, hr.bodylen, start, res);
 

@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +9,18 @@
 #include <jansson.h>
 
 #include "base/buf.h"
-#include "base/rand.h"
 #include "base/clock.h"
-#include "base/str.h"
+#include "base/rand.h"
 #include "base/xmalloc.h"
 #include "harness/brain.h"
 #include "harness/brain_config.h"
 #include "harness/brain_http.h"
 #include "harness/brain_key.h"
 #include "harness/brain_openai.h"
+#include "harness/brain_stream.h"
 #include "wire/json_scan.h"
 #include "wire/sse_parser.h"
 
-#define BRAIN_OPENAI_MAX_FRAME		(8 * 1024 * 1024)
 #define BRAIN_OPENAI_MAX_ARGS		(16 * 1024 * 1024)
 #define BRAIN_OPENAI_MAX_CALLS		256
 #define BRAIN_OPENAI_TEMPERATURE	0.2
@@ -60,33 +58,24 @@ enum brain_openai_think {
  * then handed on in the order they appeared, each one whole.
  */
 struct brain_openai_stream {
-	struct sse_parser		*sse;
-	brain_sink			 sink;
-	void				*arg;
-	size_t				 in_bytes; /* request size */
-	size_t				 out_bytes; /* content seen */
+	struct brain_stream		 base;	/* first (brain_stream.c) */
+	size_t				 in_bytes;	/* request */
+	size_t				 out_bytes;	/* answer */
 	int				 started;	/* START sent */
-	int				 finishing; /* finish_reason seen */
+	int				 finishing;	/* finish seen */
 	int				 done;		/* STOP sent */
-	int				 failed;
-	int				 aborted; /* the sink said stop */
-	int				 open;	/* a block is open */
+	int				 open;		/* in a block */
 	enum brain_block		 block;		/* its kind */
-	int				 next;	/* next block index */
-	int	 reasoned;	/* a reasoning field came */
+	int				 next;		/* its index */
+	int				 reasoned;	/* reasoning came */
 	enum brain_openai_think		 think;
-	int				 trim; /* drop leading blanks */
-	struct buf			 pending; /* content held back */
+	int				 trim;		/* drop blanks */
+	struct buf			 pending;	/* held back */
 	struct brain_openai_call	*calls;
 	size_t				 ncalls;
 	enum brain_stop			 stop;
 	int				 usage_known;
 	struct brain_usage		 usage;
-	enum brain_status		 fail;
-	int				 fail_retry;
-	char				 why[400];
-	char				*scratch;	/* decoded text */
-	size_t				 scratchsize;
 };
 
 static void	brain_openai_next_turn(void *, const struct brain_request *,
@@ -100,12 +89,6 @@ static int	brain_openai_fast_chunk(struct brain_openai_stream *,
 static const char *brain_openai_ws(const char *, const char *);
 static int	brain_openai_fast_text(struct brain_openai_stream *,
 		    const struct json_span *, int);
-static void	brain_openai_toobig(enum sse_status, size_t, void *);
-static int	brain_openai_fail(struct brain_openai_stream *,
-		    enum brain_status, int, const char *, ...)
-		    AD_PRINTFLIKE(4, 5);
-static int	brain_openai_emit(struct brain_openai_stream *,
-		    struct brain_ev *);
 static int	brain_openai_start(struct brain_openai_stream *);
 static int	brain_openai_chunk(struct brain_openai_stream *, json_t *,
 		    const char *);
@@ -121,6 +104,7 @@ static int	brain_openai_tool_delta(struct brain_openai_stream *,
 static int	brain_openai_finish(struct brain_openai_stream *,
 		    const char *);
 static int	brain_openai_stop(struct brain_openai_stream *);
+static void	brain_openai_settle(struct brain_openai_stream *);
 static void	brain_openai_usage(struct brain_openai_stream *, json_t *);
 static int	brain_openai_on_body(const char *, size_t, void *);
 static int	brain_openai_on_whole(const char *, size_t, void *);
@@ -366,10 +350,7 @@ brain_openai_stream_create(brain_sink sink, void *arg, size_t in_bytes)
 	struct brain_openai_stream	*st;
 
 	st = xcalloc(1, sizeof *st);
-	st->sse = sse_parser_create(BRAIN_OPENAI_MAX_FRAME,
-	    brain_openai_frame, brain_openai_toobig, st);
-	st->sink = sink;
-	st->arg = arg;
+	brain_stream_init(&st->base, sink, arg, brain_openai_frame, st);
 	st->in_bytes = in_bytes;
 	st->stop = BRAIN_STOP_END_TURN;
 	buf_init(&st->pending, BRAIN_OPENAI_MAX_ARGS);
@@ -389,38 +370,8 @@ brain_openai_stream_free(struct brain_openai_stream *st)
 	}
 	free(st->calls);
 	buf_clear(&st->pending);
-	sse_parser_free(st->sse);
-	free(st->scratch);
+	brain_stream_clear(&st->base);
 	free(st);
-}
-
-/* Record a failure; returns -1. */
-static int
-brain_openai_fail(struct brain_openai_stream *st, enum brain_status status,
-    int retryable, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (st->failed)
-		return -1;
-	st->failed = 1;
-	st->fail = status;
-	st->fail_retry = retryable;
-	va_start(ap, fmt);
-	vsnprintf(st->why, sizeof st->why, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Hand one event to the sink; -1 when it asks to stop. */
-static int
-brain_openai_emit(struct brain_openai_stream *st, struct brain_ev *ev)
-{
-	if (st->sink(st->arg, ev) != 0) {
-		st->aborted = 1;
-		return -1;
-	}
-	return 0;
 }
 
 /* Send START once, before anything else. */
@@ -434,7 +385,7 @@ brain_openai_start(struct brain_openai_stream *st)
 	st->started = 1;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = BRAIN_EV_START;
-	return brain_openai_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /* Close the open text or reasoning block. */
@@ -450,7 +401,7 @@ brain_openai_close(struct brain_openai_stream *st)
 	ev.kind = BRAIN_EV_BLOCK_STOP;
 	ev.index = st->next++;
 	ev.block = st->block;
-	return brain_openai_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /* Send text or reasoning, opening (and switching) blocks as needed. */
@@ -471,7 +422,7 @@ brain_openai_put(struct brain_openai_stream *st, enum brain_block block,
 		st->open = 1;
 		st->block = block;
 		ev.kind = BRAIN_EV_BLOCK_START;
-		if (brain_openai_emit(st, &ev) != 0)
+		if (brain_stream_emit(&st->base, &ev) != 0)
 			return -1;
 	}
 	ev.kind = block == BRAIN_BLOCK_TEXT ? BRAIN_EV_TEXT :
@@ -479,7 +430,7 @@ brain_openai_put(struct brain_openai_stream *st, enum brain_block block,
 	ev.data = p;
 	ev.len = len;
 	st->out_bytes += len;
-	return brain_openai_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /*
@@ -514,7 +465,7 @@ brain_openai_content(struct brain_openai_stream *st, const char *p,
 	switch (st->think) {
 	case BRAIN_OPENAI_THINK_UNDECIDED:
 		if (buf_append(&st->pending, p, len) != 0)
-			return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "content too large");
 		s = st->pending.data;
 		e = s + st->pending.len;
@@ -542,7 +493,7 @@ brain_openai_content(struct brain_openai_stream *st, const char *p,
 		return 0;
 	case BRAIN_OPENAI_THINK_INSIDE:
 		if (buf_append(&st->pending, p, len) != 0)
-			return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "reasoning too large");
 		s = st->pending.data;
 		n = st->pending.len;
@@ -625,7 +576,7 @@ brain_openai_tool_delta(struct brain_openai_stream *st, json_t *tc,
 	}
 	if (c == NULL) {
 		if (st->ncalls == BRAIN_OPENAI_MAX_CALLS)
-			return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "more than %d tool calls in one answer",
 			    BRAIN_OPENAI_MAX_CALLS);
 		st->calls = xreallocarray(st->calls, st->ncalls + 1,
@@ -645,7 +596,7 @@ brain_openai_tool_delta(struct brain_openai_stream *st, json_t *tc,
 	if (json_is_string(v)) {
 		if (buf_append(&c->args, json_string_value(v),
 		    json_string_length(v)) != 0)
-			return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "tool call arguments over %d bytes",
 			    BRAIN_OPENAI_MAX_ARGS);
 	} else if (json_is_object(v)) {
@@ -653,7 +604,7 @@ brain_openai_tool_delta(struct brain_openai_stream *st, json_t *tc,
 		buf_reset(&c->args);
 		if (buf_puts(&c->args, dump) != 0) {
 			free(dump);
-			return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+			return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 			    "tool call arguments over %d bytes",
 			    BRAIN_OPENAI_MAX_ARGS);
 		}
@@ -703,21 +654,21 @@ brain_openai_finish(struct brain_openai_stream *st, const char *reason)
 		ev.block = BRAIN_BLOCK_TOOL_USE;
 		ev.tool_id = c->id;
 		ev.tool_name = c->name != NULL ? c->name : "";
-		if (brain_openai_emit(st, &ev) != 0)
+		if (brain_stream_emit(&st->base, &ev) != 0)
 			return -1;
 		if (c->args.len > 0) {
 			ev.kind = BRAIN_EV_TOOL_JSON;
 			ev.data = c->args.data;
 			ev.len = c->args.len;
 			st->out_bytes += c->args.len;
-			if (brain_openai_emit(st, &ev) != 0)
+			if (brain_stream_emit(&st->base, &ev) != 0)
 				return -1;
 		}
 		ev.kind = BRAIN_EV_BLOCK_STOP;
 		ev.data = NULL;
 		ev.len = 0;
 		ev.index = st->next++;
-		if (brain_openai_emit(st, &ev) != 0)
+		if (brain_stream_emit(&st->base, &ev) != 0)
 			return -1;
 	}
 	if (reason == NULL || strcmp(reason, "stop") == 0)
@@ -755,7 +706,7 @@ brain_openai_stop(struct brain_openai_stream *st)
 	ev.kind = BRAIN_EV_STOP;
 	ev.stop = st->stop;
 	ev.usage = st->usage;
-	return brain_openai_emit(st, &ev);
+	return brain_stream_emit(&st->base, &ev);
 }
 
 /* Usage: prompt tokens include the cached ones, the brain's do not. */
@@ -840,7 +791,7 @@ brain_openai_chunk(struct brain_openai_stream *st, json_t *root,
 		msg = json_is_string(err) ? json_string_value(err) :
 		    json_string_value(json_object_get(err, "message"));
 		s = brain_http_error_status(type, msg, &retry);
-		return brain_openai_fail(st, s,
+		return brain_stream_fail(&st->base, s,
 		    s == BRAIN_E_REQUEST ? 1 : retry,
 		    "%s%s%s (in the stream)", type != NULL ? type : "",
 		    type != NULL ? ": " : "", msg != NULL ? msg : "error");
@@ -864,14 +815,6 @@ brain_openai_chunk(struct brain_openai_stream *st, json_t *root,
 	return 0;
 }
 
-/* A frame over the ceiling breaks the stream. */
-static void
-brain_openai_toobig(enum sse_status why, size_t len, void *arg)
-{
-	brain_openai_fail(arg, BRAIN_E_PROTOCOL, 1, "the model server sent "
-	    "an event of more than %zu bytes", len);
-}
-
 /* Skip JSON whitespace. */
 static const char *
 brain_openai_ws(const char *p, const char *end)
@@ -889,19 +832,14 @@ brain_openai_fast_text(struct brain_openai_stream *st,
 {
 	long	n;
 
-	if (v->len > st->scratchsize) {
-		st->scratchsize = v->len * 2;
-		free(st->scratch);
-		st->scratch = xmalloc(st->scratchsize);
-	}
-	if ((n = json_scan_string(v, st->scratch)) <= 0)
+	if ((n = brain_stream_decode(&st->base, v)) <= 0)
 		return n == 0 ? 0 : -1;
 	if (reasoning) {
 		st->reasoned = 1;
-		return brain_openai_put(st, BRAIN_BLOCK_THINKING, st->scratch,
-		    (size_t)n);
+		return brain_openai_put(st, BRAIN_BLOCK_THINKING,
+		    st->base.scratch, (size_t)n);
 	}
-	return brain_openai_content(st, st->scratch, (size_t)n);
+	return brain_openai_content(st, st->base.scratch, (size_t)n);
 }
 
 /*
@@ -1001,7 +939,7 @@ brain_openai_frame(const struct sse_frame *f, void *arg)
 	json_t				*root;
 	int				 rc;
 
-	if (st->failed || st->aborted)
+	if (st->base.failed || st->base.aborted)
 		return -1;
 	if (f->datalen == 0)
 		return 0;
@@ -1014,7 +952,7 @@ brain_openai_frame(const struct sse_frame *f, void *arg)
 	root = json_loadb(f->data, f->datalen, 0, &jerr);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "malformed chunk from the model server (%s): %.60s",
 		    jerr.text, f->data);
 	}
@@ -1028,11 +966,7 @@ int
 brain_openai_stream_feed(struct brain_openai_stream *st, const char *p,
     size_t len)
 {
-	if (st->failed || st->aborted)
-		return -1;
-	if (sse_parser_feed(st->sse, p, len) != SSE_OK)
-		return -1;
-	return st->failed || st->aborted ? -1 : 0;
+	return brain_stream_feed(&st->base, p, len);
 }
 
 /* Replay a whole chat.completion answer. */
@@ -1047,17 +981,26 @@ brain_openai_stream_message(struct brain_openai_stream *st, const char *p,
 	root = json_loadb(p, len, 0, &jerr);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+		return brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "malformed answer from the model server (%s)", jerr.text);
 	}
 	rc = brain_openai_chunk(st, root, "message");
 	json_decref(root);
 	if (rc == 0 && !st->finishing)
-		rc = brain_openai_fail(st, BRAIN_E_PROTOCOL, 1,
+		rc = brain_stream_fail(&st->base, BRAIN_E_PROTOCOL, 1,
 		    "the model server's answer has no finish_reason");
 	if (rc == 0)
 		rc = brain_openai_stop(st);
 	return rc;
+}
+
+/* A finish reason without the [DONE] after it is accepted as the end. */
+static void
+brain_openai_settle(struct brain_openai_stream *st)
+{
+	if (!st->base.failed && !st->base.aborted && !st->done &&
+	    st->finishing)
+		(void)brain_openai_stop(st);
 }
 
 /* Say how the response ended. */
@@ -1065,28 +1008,8 @@ int
 brain_openai_stream_end(struct brain_openai_stream *st, const char *who,
     struct brain_result *res)
 {
-	memset(res, 0, sizeof *res);
-	res->retry_after_ms = -1;
-	if (st->aborted) {
-		res->status = BRAIN_CANCELLED;
-		str_lcpy(res->message, "interrupted", sizeof res->message);
-		return 1;
-	}
-	if (!st->failed && !st->done && st->finishing)
-		(void)brain_openai_stop(st);	/* no [DONE]: lenient */
-	if (st->aborted)
-		return brain_openai_stream_end(st, who, res);
-	if (st->failed) {
-		brain_result_fail(res, st->fail, st->fail_retry, "%s: %s", who,
-		    st->why);
-		res->http_status = 200;
-		return 1;
-	}
-	if (st->done) {
-		res->status = BRAIN_OK;
-		return 1;
-	}
-	return 0;
+	brain_openai_settle(st);
+	return brain_stream_end(&st->base, st->done, who, res);
 }
 
 /* HTTP body callback for a streamed answer. */
@@ -1155,23 +1078,13 @@ brain_openai_next_turn(void *impl, const struct brain_request *req,
 	    resp.status <= 299)
 		(void)brain_openai_stream_message(st, whole.data != NULL ?
 		    whole.data : "", whole.len);
-	if (resp.outcome == BRAIN_HTTP_CANCELLED ||
-	    (resp.outcome == BRAIN_HTTP_DONE &&
-	    (resp.status < 200 || resp.status > 299)))
-		brain_http_result(&resp, bo->who, bo->url, "", res);
-	else if (brain_openai_stream_end(st, bo->who, res) != 0)
-		;	/* finished, failed in the stream, or stopped */
-	else if (resp.outcome == BRAIN_HTTP_DONE)
-		brain_result_fail(res, BRAIN_E_REQUEST, 1, "%s: the response "
-		    "from %s ended before the model finished", bo->who,
-		    bo->url);
-	else {
-		xasprintf(&hint, "is the model server running? (check "
-		    "base_url in [brain.%s], or use scripted:NAME)",
-		    bo->who + 6);
-		brain_http_result(&resp, bo->who, bo->url, hint, res);
-		free(hint);
-	}
+	if (resp.outcome != BRAIN_HTTP_CANCELLED)
+		brain_openai_settle(st);
+	xasprintf(&hint, "is the model server running? (check base_url in "
+	    "[brain.%s], or use scripted:NAME)", bo->who + 6);
+	brain_stream_result(&st->base, st->done, &resp, bo->who, bo->url,
+	    "the model finished", hint, res);
+	free(hint);
 	brain_key_redact(res->message, key);
 	brain_http_log(bo->who, bo->url, hr.bodylen, start, res);
 

@@ -33,5 +33,6 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/brain_http.c %reldir%/brain_http.h \
 	%reldir%/brain_key.c %reldir%/brain_key.h \
 	%reldir%/brain_openai.c %reldir%/brain_openai.h \
+	%reldir%/brain_stream.c %reldir%/brain_stream.h \
 	%reldir%/compact.c %reldir%/compact.h
 EXTRA_DIST += doc/brains.md

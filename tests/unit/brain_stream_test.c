@@ -19,6 +19,7 @@
 #include "harness/brain.h"
 #include "harness/brain_anthropic.h"
 #include "harness/brain_openai.h"
+#include "harness/brain_stream.h"
 #include "brain_trace.h"
 #include "tap.h"
 
@@ -168,6 +169,34 @@ check_truncated(enum kind k, const char *name)
 	free(path);
 }
 
+/* An event over the 8 MiB frame ceiling fails the response, retryable. */
+static void
+check_toobig(enum kind k)
+{
+	struct buf	 b;
+	char		*got;
+	int		 v;
+
+	buf_init(&b, BUF_UNBOUNDED);
+	if (buf_puts(&b, k == ANTHROPIC ? "event: message_start\ndata: "
+	    "{\"type\":\"message_start\",\"message\":{\"usage\":{}}}\n\n"
+	    "event: content_block_delta\ndata: " : "data: ") != 0)
+		abort();
+	for (size_t i = 0; i < BRAIN_STREAM_MAX_FRAME / 64 + 1; i++)
+		if (buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxx") != 0)
+			abort();
+	if (buf_puts(&b, "\n\n") != 0)
+		abort();
+	got = run(k, b.data, b.len, 65536, 0, &v);
+	ok(strstr(got, "result protocol retryable\n") != NULL &&
+	    strstr(got, "an event of more than") != NULL,
+	    "%s: an event over the frame ceiling fails the response",
+	    k == ANTHROPIC ? "anthropic" : "openai");
+	free(got);
+	buf_clear(&b);
+}
+
 int
 main(void)
 {
@@ -196,5 +225,7 @@ main(void)
 	check(OPENAI_WHOLE, "openai-whole/2.json");
 	check_abort(OPENAI, "openai-tool-use/1.sse", 3);
 	check_truncated(OPENAI, "openai-long/1.sse");
+	check_toobig(ANTHROPIC);
+	check_toobig(OPENAI);
 	return done_testing();
 }
