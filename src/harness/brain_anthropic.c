@@ -35,13 +35,13 @@ struct brain_anthropic {
  * blocks of kinds the harness does not know are skipped whole.
  */
 struct brain_anthropic_stream {
-	struct brain_stream	 base;		/* first: see brain_stream.c */
+	struct brain_stream	 base;	/* first: see brain_stream.c */
 	int			 started;	/* message_start seen */
 	int			 finished;	/* message_stop seen */
-	int			 open;		/* provider index, or -1 */
-	int			 skipping;	/* the open block is not ours */
-	int			 next;		/* next index for the sink */
-	enum brain_block	 block;		/* kind of the open block */
+	int			 open;	/* provider index, or -1 */
+	int			 skipping; /* the open block is not ours */
+	int			 next;	/* next index for the sink */
+	enum brain_block	 block;	/* kind of the open block */
 	enum brain_stop		 stop;
 	json_t			*stop_details;	/* owned */
 	struct brain_usage	 usage;

@@ -58,18 +58,18 @@ enum brain_openai_think {
  * then handed on in the order they appeared, each one whole.
  */
 struct brain_openai_stream {
-	struct brain_stream		 base;	/* first (brain_stream.c) */
+	struct brain_stream		 base; /* first (brain_stream.c) */
 	size_t				 in_bytes;	/* request */
 	size_t				 out_bytes;	/* answer */
 	int				 started;	/* START sent */
 	int				 finishing;	/* finish seen */
 	int				 done;		/* STOP sent */
-	int				 open;		/* in a block */
+	int				 open;	/* in a block */
 	enum brain_block		 block;		/* its kind */
 	int				 next;		/* its index */
-	int				 reasoned;	/* reasoning came */
+	int				 reasoned; /* reasoning came */
 	enum brain_openai_think		 think;
-	int				 trim;		/* drop blanks */
+	int				 trim;	/* drop blanks */
 	struct buf			 pending;	/* held back */
 	struct brain_openai_call	*calls;
 	size_t				 ncalls;

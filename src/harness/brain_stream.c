@@ -136,7 +136,7 @@ brain_stream_result(struct brain_stream *bs, int finished,
 	    (resp->status < 200 || resp->status > 299)))
 		brain_http_result(resp, who, url, hint, res);
 	else if (brain_stream_end(bs, finished, who, res) != 0)
-		return;		/* finished, failed in the stream, or stopped */
+		return;	/* finished, failed in the stream, or stopped */
 	else if (resp->outcome == BRAIN_HTTP_DONE)
 		brain_result_fail(res, BRAIN_E_REQUEST, 1, "%s: the response "
 		    "from %s ended before %s", who, url, until);

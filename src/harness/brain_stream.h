@@ -21,14 +21,14 @@
 #include "wire/json_scan.h"
 #include "wire/sse_parser.h"
 
-#define BRAIN_STREAM_MAX_FRAME	(8 * 1024 * 1024)	/* one SSE frame */
+#define BRAIN_STREAM_MAX_FRAME	(8 * 1024 * 1024) /* one SSE frame */
 
 struct brain_stream {
 	struct sse_parser	*sse;
 	brain_sink		 sink;
-	void			*arg;		/* handed back to sink */
+	void			*arg;	/* handed back to sink */
 	int			 aborted;	/* the sink said stop */
-	int			 failed;	/* fail, retry and why hold why */
+	int			 failed; /* fail, retry and why hold why */
 	enum brain_status	 fail;
 	int			 fail_retry;
 	char			 why[400];
@@ -52,7 +52,8 @@ int	 brain_stream_fail(struct brain_stream *, enum brain_status, int,
  * its length, or -1 when it is not a string.  Borrowed; valid until the
  * next decode.
  */
-long	 brain_stream_decode(struct brain_stream *, const struct json_span *);
+long	 brain_stream_decode(struct brain_stream *,
+	    const struct json_span *);
 /*
  * How the response ended as far as the parser knows: cancelled when the
  * sink said stop, the recorded failure (its message led by who), BRAIN_OK
