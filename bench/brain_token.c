@@ -66,6 +66,7 @@ bench_wake(void *arg)
 {
 }
 
+/* Order nanosecond counts for the percentiles. */
 static int
 bench_cmp(const void *a, const void *b)
 {

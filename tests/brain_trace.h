@@ -34,6 +34,7 @@ struct brain_trace {
 	int		 hide_ids; /* print tool ids as "-" (random ones) */
 };
 
+/* Start an empty trace. */
 static __attribute__((unused)) void
 brain_trace_init(struct brain_trace *t)
 {
@@ -44,6 +45,7 @@ brain_trace_init(struct brain_trace *t)
 	t->open = -1;
 }
 
+/* Free a trace's buffers. */
 static __attribute__((unused)) void
 brain_trace_clear(struct brain_trace *t)
 {
@@ -73,6 +75,7 @@ brain_trace_flush(struct brain_trace *t)
 	t->delta_kind = -1;
 }
 
+/* The name a block kind is traced with. */
 static const char *
 brain_trace_block(enum brain_block b)
 {
@@ -89,6 +92,7 @@ brain_trace_block(enum brain_block b)
 	return "?";
 }
 
+/* The name a stop reason is traced with. */
 static const char *
 brain_trace_stop(enum brain_stop s)
 {

@@ -170,6 +170,7 @@ struct canceller {
 	pthread_t	 thread;
 };
 
+/* The canceller's thread: fire when the sink says so. */
 static void *
 canceller_main(void *arg)
 {
@@ -190,6 +191,7 @@ struct cancel_sink {
 	int			 asked;
 };
 
+/* Trace, and ask for the cancel at the first text delta. */
 static int
 cancel_sink(void *arg, const struct brain_ev *ev)
 {
@@ -300,6 +302,7 @@ check_key_scrub(void)
 	    "the harness is no longer dumpable or traceable");
 }
 
+/* The Anthropic brain against one stand-in, failure after failure. */
 static void
 test_anthropic(void)
 {
@@ -478,6 +481,7 @@ test_anthropic(void)
 	standin_stop(&s);
 }
 
+/* Without any key, a final error that says where to put one. */
 static void
 test_anthropic_nokey(void)
 {
@@ -500,6 +504,7 @@ test_anthropic_nokey(void)
 	json_decref(conv);
 }
 
+/* The OpenAI-compatible brain: three servers' shapes, errors, keys. */
 static void
 test_openai(void)
 {
