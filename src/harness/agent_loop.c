@@ -711,8 +711,8 @@ agent_loop_model(struct session *s)
 	req.session_id = s->id;
 	req.workdir = agent_loop_workdir(s);
 	window = compact_window(harness_brain_env(s->h)->config_path, model);
-	if (window > 0 && (s->compact_now ||
-	    compact_due(s->last_input, window))) {
+	if ((window >= 0 && s->compact_now) ||
+	    compact_due(s->last_input, window)) {
 		agent_loop_compact(s, &req);
 		goto out;
 	}
@@ -733,7 +733,7 @@ agent_loop_model(struct session *s)
 	    "cache_read_input_tokens", (json_int_t)t.usage.cache_read);
 	agent_loop_add_usage(s, &t.usage);
 	if (res.status == BRAIN_OK && t.stopped && !s->interrupt &&
-	    (t.stop != BRAIN_STOP_CONTEXT || window == 0)) {
+	    (t.stop != BRAIN_STOP_CONTEXT || window < 0)) {
 		static const char *const stops[] = { "end_turn", "tool_use",
 		    "max_tokens", "refusal", "pause_turn", "context" };
 
@@ -761,7 +761,7 @@ agent_loop_model(struct session *s)
 		    "model_usage", usage), json_pack("{ss}", "stop",
 		    "interrupted"), 0, NULL, NULL);
 		s->interrupt = 1;
-	} else if (window > 0 && (res.status == BRAIN_E_CONTEXT ||
+	} else if (window >= 0 && (res.status == BRAIN_E_CONTEXT ||
 	    (res.status == BRAIN_OK && t.stop == BRAIN_STOP_CONTEXT))) {
 		/* Over the window: compact, then ask again (harness.md 3.8). */
 		session_emit(s, "span.model_request_end", json_pack("{sssbso}",

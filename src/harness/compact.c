@@ -42,7 +42,7 @@ compact_window(const char *config_path, const char *model)
 	int64_t				 window = 0;
 
 	if (str_has_prefix(model, "scripted:"))
-		return 0;
+		return -1;
 	if (str_has_prefix(model, "local:")) {
 		if (brain_config_alias(config_path, model + 6, &ba,
 		    &cause) == 0) {

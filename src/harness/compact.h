@@ -11,9 +11,9 @@
  * end the turn with compaction_limit_reached_error.
  *
  * The window of a model comes from the configuration: [brain.ALIAS]
- * context_window for local:ALIAS (unset: never compacted ahead of time),
- * [anthropic] context_window or 200,000 tokens for claude-... models,
- * and none for scripted: models, which never compact.
+ * context_window for local:ALIAS (unset: compacted only when the server
+ * says the prompt is too long), [anthropic] context_window or 200,000
+ * tokens for claude-... models; scripted: models never compact.
  */
 #ifndef PILOTHOUSE_COMPACT_H
 #define PILOTHOUSE_COMPACT_H
@@ -28,7 +28,11 @@
 #define COMPACT_MAX_TOKENS	8192	/* for the summary */
 #define COMPACT_MAX_SUMMARY	(1024 * 1024)	/* bytes kept */
 
-/* The context window of model in tokens; 0 when it never compacts. */
+/*
+ * The context window of model in tokens; 0 when it is not known (then
+ * the conversation is compacted only when the model says it is too
+ * long); -1 for models that never compact (scripted).
+ */
 int64_t	 compact_window(const char *, const char *);
 /* Non-zero when a request that read input_total tokens (uncached, cache
  * reads and cache writes together) leaves too little of window. */

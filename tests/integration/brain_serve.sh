@@ -45,6 +45,9 @@ standin anthropic "200 @/anthropic-serve/1.sse
 200 @/anthropic-malformed/2.sse
 200 @/anthropic-compact/1.sse
 200 @/anthropic-compact/2.sse
+200 @/anthropic-compact/3.sse
+400 @/anthropic-errors/400-long.json
+200 @/anthropic-compact/2.sse
 200 @/anthropic-compact/3.sse"
 ok $? "the Anthropic stand-in listens on a loopback port"
 standin local "200 @/openai-serve/1.sse
@@ -260,6 +263,17 @@ is "$(jq -c '.messages' "$T/anthropic/16.body")" \
     '[{"role":"user","content":[{"type":"text","text":"The conversation so far was compacted; this is its summary."},{"type":"text","text":"The user asked for text files; a glob for *.txt found none.","cache_control":{"type":"ephemeral"}}]}]' \
     "the next request starts from the summary alone"
 config ""
+
+# --- The prompt is too long: compact, then ask again. ---------------------
+S4b=$(session "$CLAUDE")
+send "$S4b" "Once more."
+wait_for 20 idled "$S4b" 1
+events "$S4b" >"$T/e4b"
+is "$(jq -r '[.[].type] | join(" ")' "$T/e4b")" \
+    "user.message session.status_running span.model_request_start span.model_request_end agent.thread_context_compacted span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "a prompt-too-long error is answered by compacting and asking again"
+is "$(jq -c '[.[] | select(.type == "span.model_request_end") | .is_error]' "$T/e4b")" '[true,false]' \
+    "the refused request's span is an error, and no session.error is raised"
 
 # --- local:ALIAS: an OpenAI-compatible server. ---------------------------
 S5=$(session "$(agent local:standin)")

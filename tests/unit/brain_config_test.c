@@ -114,8 +114,8 @@ test_alias(void)
 	is_int(compact_window(cfg, "local:qwen"), 32768,
 	    "compaction uses the alias's window");
 	is_int(compact_window(cfg, "local:bare"), 0,
-	    "an alias without a window never compacts ahead of time");
-	is_int(compact_window(cfg, "scripted:echo"), 0,
+	    "an alias without a window: compaction only when told");
+	is_int(compact_window(cfg, "scripted:echo"), -1,
 	    "the scripted brain never compacts");
 	is_int(compact_window(cfg, "claude-sonnet-4-5"),
 	    BRAIN_ANTHROPIC_DEFAULT_WINDOW, "Claude's window by default");
