@@ -18,6 +18,7 @@
 #include "harness/brain.h"
 #include "harness/brain_anthropic.h"
 #include "harness/brain_openai.h"
+#include "harness/tool.h"
 #include "tap.h"
 
 #define DATA	PH_SRCDIR "/tests/data/brains/requests/"
@@ -172,6 +173,27 @@ main(void)
 	    json_integer_value(json_object_get(body, "max_tokens")) == 512,
 	    "openai: a whole answer is asked for without stream options");
 	json_decref(body);
+
+	/* The built-in tools go out with toolset_schema()'s schemas. */
+	req.tools = json_array();
+	json_array_append_new(req.tools, toolset_schema("bash"));
+	json_array_append_new(req.tools, toolset_schema("edit"));
+	body = brain_anthropic_body(&req, 0);
+	ok(json_equal(json_object_get(json_array_get(json_object_get(body,
+	    "tools"), 0), "input_schema"), json_object_get(json_array_get(
+	    req.tools, 0), "input_schema")) && json_equal(json_object_get(
+	    json_array_get(json_object_get(body, "tools"), 1), "input_schema"),
+	    json_object_get(json_array_get(req.tools, 1), "input_schema")),
+	    "anthropic: the built-in tools' schemas exactly as the toolset has "
+	    "them");
+	json_decref(body);
+	body = brain_openai_body(&req, "m", 0, 1);
+	ok(json_equal(json_object_get(json_object_get(json_array_get(
+	    json_object_get(body, "tools"), 1), "function"), "parameters"),
+	    json_object_get(json_array_get(req.tools, 1), "input_schema")),
+	    "openai: and as function parameters");
+	json_decref(body);
+	json_decref(req.tools);
 
 	json_decref(conv);
 	return done_testing();
