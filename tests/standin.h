@@ -7,6 +7,7 @@
 #ifndef PILOTHOUSE_STANDIN_H
 #define PILOTHOUSE_STANDIN_H
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -100,6 +101,8 @@ standin_start(struct standin *s, const char *script)
 		top = ".";
 	xasprintf(&bin, "%s/tests/integration/brain_standin", top);
 	if ((s->pid = fork()) == 0) {
+		/* A test that dies (a Bail out!) takes its server along. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execl(bin, "brain_standin", "-s", path, "-d", s->dir,
 		    (char *)NULL);
 		_exit(127);
