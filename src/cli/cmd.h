@@ -49,6 +49,8 @@ int	 cmd_export_exec(struct cmd_globals *, int, char **);
 int	 cmd_import_exec(struct cmd_globals *, int, char **);
 
 int	 cmd_demo_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
 int	 cmd_serve_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);

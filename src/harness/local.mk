@@ -30,3 +30,12 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/wspath.c %reldir%/wspath.h
 # How the hands are built, and how they differ from the reference toolset.
 EXTRA_DIST += doc/sandbox.md
+src_libpilothouse_a_SOURCES += \
+	%reldir%/brain_anthropic.c %reldir%/brain_anthropic.h \
+	%reldir%/brain_config.c %reldir%/brain_config.h \
+	%reldir%/brain_http.c %reldir%/brain_http.h \
+	%reldir%/brain_key.c %reldir%/brain_key.h \
+	%reldir%/brain_openai.c %reldir%/brain_openai.h \
+	%reldir%/brain_stream.c %reldir%/brain_stream.h \
+	%reldir%/compact.c %reldir%/compact.h
+EXTRA_DIST += doc/brains.md

@@ -51,3 +51,35 @@ endif
 
 EXTRA_DIST += tests/fuzz/sse_parser.dict tests/fuzz/api_event.dict \
 	tests/fuzz/globpat.dict tests/fuzz/jsregex.dict tests/fuzz/corpus
+	tests/fuzz/corpus
+
+# The brains' stream parsers (Anthropic SSE, OpenAI chunks).
+BRAIN_FUZZ_REPLAYS = tests/fuzz/brain_anthropic_replay \
+	tests/fuzz/brain_openai_replay
+check_PROGRAMS += $(BRAIN_FUZZ_REPLAYS)
+TESTS += $(BRAIN_FUZZ_REPLAYS)
+tests_fuzz_brain_anthropic_replay_SOURCES = \
+	tests/fuzz/brain_anthropic_fuzz.c tests/fuzz/fuzz_replay.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_brain_anthropic_replay_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_TARGET='"brain_anthropic"'
+tests_fuzz_brain_anthropic_replay_LDADD = $(TEST_LDADD)
+tests_fuzz_brain_openai_replay_SOURCES = tests/fuzz/brain_openai_fuzz.c \
+	tests/fuzz/fuzz_replay.c tests/fuzz/fuzz.h
+tests_fuzz_brain_openai_replay_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_TARGET='"brain_openai"'
+tests_fuzz_brain_openai_replay_LDADD = $(TEST_LDADD)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/brain_anthropic_fuzz tests/fuzz/brain_openai_fuzz
+tests_fuzz_brain_anthropic_fuzz_SOURCES = tests/fuzz/brain_anthropic_fuzz.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_brain_anthropic_fuzz_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_brain_anthropic_fuzz_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_brain_anthropic_fuzz_LDADD = $(TEST_LDADD)
+tests_fuzz_brain_openai_fuzz_SOURCES = tests/fuzz/brain_openai_fuzz.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_brain_openai_fuzz_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_brain_openai_fuzz_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_brain_openai_fuzz_LDADD = $(TEST_LDADD)
+endif
+EXTRA_DIST += tests/fuzz/brain_anthropic.dict tests/fuzz/brain_openai.dict

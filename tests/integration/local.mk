@@ -29,3 +29,13 @@ HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
 	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
+
+# The brains against stand-in model servers replaying recorded streams.
+check_PROGRAMS += tests/integration/brain_standin tests/integration/brain_test
+tests_integration_brain_test_LDADD = $(TEST_LDADD)
+BRAIN_INTEGRATION_TESTS = tests/integration/brain_test \
+	tests/integration/brain_serve.sh tests/integration/brain_sdk.sh
+TESTS += $(BRAIN_INTEGRATION_TESTS)
+EXTRA_DIST += tests/integration/brain_serve.sh tests/integration/brain_sdk.sh \
+	tests/integration/brain_sdk.mjs tests/brain_trace.h tests/standin.h \
+	tests/data/brains

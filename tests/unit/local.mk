@@ -40,3 +40,10 @@ TESTS += $(HARNESS_UNIT_TESTS)
 tests_unit_globpat_test_LDADD = $(TEST_LDADD)
 tests_unit_tool_test_LDADD = $(TEST_LDADD)
 tests_unit_wspath_test_LDADD = $(TEST_LDADD)
+BRAIN_UNIT_TESTS = tests/unit/brain_stream_test tests/unit/brain_request_test \
+	tests/unit/brain_config_test
+check_PROGRAMS += $(BRAIN_UNIT_TESTS)
+TESTS += $(BRAIN_UNIT_TESTS)
+tests_unit_brain_stream_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_request_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_config_test_LDADD = $(TEST_LDADD)
