@@ -18,3 +18,10 @@ keys: tests/unit/keymap_test$(EXEEXT)
 	tests/unit/keymap_test$(EXEEXT) --write $(srcdir)/doc/KEYS.md
 .PHONY: keys
 EXTRA_DIST += doc/KEYS.md
+
+# The model modules the console brought: diffs and files.
+FILES_UNIT_TESTS = tests/unit/diff_test tests/unit/files_test
+check_PROGRAMS += $(FILES_UNIT_TESTS)
+TESTS += $(FILES_UNIT_TESTS)
+tests_unit_diff_test_LDADD = $(TEST_LDADD)
+tests_unit_files_test_LDADD = $(TEST_LDADD)
