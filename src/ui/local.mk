@@ -12,6 +12,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/pane_help.c %reldir%/pane_help.h \
 	%reldir%/pane_prompt.c %reldir%/pane_prompt.h \
 	%reldir%/theme.c %reldir%/theme.h \
+	%reldir%/timeline.c %reldir%/timeline.h \
 	%reldir%/ui.c %reldir%/ui.h \
 	%reldir%/width.c %reldir%/width.h %reldir%/width_table.h
 

@@ -25,3 +25,8 @@ check_PROGRAMS += $(FILES_UNIT_TESTS)
 TESTS += $(FILES_UNIT_TESTS)
 tests_unit_diff_test_LDADD = $(TEST_LDADD)
 tests_unit_files_test_LDADD = $(TEST_LDADD)
+
+TIMELINE_UNIT_TESTS = tests/unit/timeline_test
+check_PROGRAMS += $(TIMELINE_UNIT_TESTS)
+TESTS += $(TIMELINE_UNIT_TESTS)
+tests_unit_timeline_test_LDADD = $(TEST_LDADD)
