@@ -10,3 +10,4 @@ EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 # Wire-format samples from the reference material, shared by all suites.
 EXTRA_DIST += tests/data/fixtures
 include tests/e2e/local.mk
+include tests/integration/local.mk

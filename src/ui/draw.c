@@ -141,16 +141,25 @@ draw_sgr_style(const struct draw_sgr *st, uint16_t base)
 	return theme_style_ansi(st->fg, st->bg, st->attrs);
 }
 
-/* Draw s (trusted display text) cluster by cluster; false when full. */
+/*
+ * Draw s (display text) cluster by cluster; 0 when the limit was
+ * reached, with *done (if not NULL) the bytes drawn.  A stand-in (whole)
+ * is drawn only if all of it fits.
+ */
 static int
 draw_clusters(const struct canvas_region *rg, int x, int y, int *col,
     int limit, uint16_t style, const char *s, size_t len,
     const struct draw_opts *o, const char *line, size_t linelen,
-    size_t base, size_t *hl)
+    size_t base, size_t *hl, size_t *done)
 {
 	struct width_cluster	wc;
 	size_t			off = 0;
 	uint16_t		st;
+
+	if (line == NULL && *col + width_str(s, len) > limit)
+		return 0;	/* a stand-in or glyph: all or nothing */
+	if (done != NULL)
+		*done = 0;
 
 	while (off < len) {
 		(void)width_next(s + off, len - off, &wc);
@@ -166,6 +175,8 @@ draw_clusters(const struct canvas_region *rg, int x, int y, int *col,
 			canvas_put_cluster(rg, x + *col, y, st, &wc);
 		*col += wc.width;
 		off += wc.len;
+		if (done != NULL)
+			*done = off;
 	}
 	return 1;
 }
@@ -179,7 +190,7 @@ draw_untrusted(const struct canvas_region *rg, int x, int y, int maxw,
 	struct sanitize_piece	 p;
 	struct draw_sgr		 sgr = { -1, -1, 0 };
 	const char		*nl, *glyph;
-	size_t			 off = 0, n, hl = 0;
+	size_t			 off = 0, n, hl = 0, done;
 	const struct theme	*t = o != NULL ? o->theme : NULL;
 	int			 flags = o != NULL ? o->flags : 0, col = 0;
 	int			 limit, cut = 0, spaces;
@@ -202,7 +213,7 @@ draw_untrusted(const struct canvas_region *rg, int x, int y, int maxw,
 			glyph = draw_glyph(t, UI_GLYPH_NEWLINE, "$");
 			cut = !draw_clusters(rg, x, y, &col, limit,
 			    UI_STYLE_INERT, glyph, strlen(glyph), NULL, NULL,
-			    0, 0, &hl);
+			    0, 0, &hl, NULL);
 			break;
 		case SANITIZE_TAB:
 			spaces = DRAW_TABSTOP - col % DRAW_TABSTOP;
@@ -221,17 +232,21 @@ draw_untrusted(const struct canvas_region *rg, int x, int y, int maxw,
 		case SANITIZE_INERT:
 			cut = !draw_clusters(rg, x, y, &col, limit,
 			    UI_STYLE_INERT, p.text, p.len, NULL, NULL, 0, 0,
-			    &hl);
+			    &hl, NULL);
 			break;
 		case SANITIZE_TEXT:
 			cut = !draw_clusters(rg, x, y, &col, limit, cur,
-			    p.text, p.len, o, s, len, off, &hl);
+			    p.text, p.len, o, s, len, off, &hl, &done);
+			if (cut)
+				off += done;	/* DRAW_STOP resumes there */
 			break;
 		}
 		if (!cut)
 			off += n;
 	}
-	if (cut) {
+	if (cut && (flags & DRAW_STOP)) {
+		/* off is where the next row of a wrapped line starts. */
+	} else if (cut) {
 		/* Skip the rest of the line without looking at it. */
 		if (flags & DRAW_ONELINE)
 			off = len;

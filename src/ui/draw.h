@@ -24,6 +24,7 @@
 #define DRAW_SGR	0x01	/* map SGR colour to ANSI styles */
 #define DRAW_ONELINE	0x02	/* show line breaks as a glyph, go on */
 #define DRAW_ELLIPSIS	0x04	/* end with an ellipsis when cut */
+#define DRAW_STOP	0x08	/* when cut, *used is where (for wrapping) */
 #define DRAW_TABSTOP	8
 
 struct draw_opts {

@@ -4,13 +4,23 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/backend_ncurses.c \
 	%reldir%/backend_text.c \
 	%reldir%/canvas.c %reldir%/canvas.h \
+	%reldir%/console.c %reldir%/console.h %reldir%/console_int.h \
 	%reldir%/draw.c %reldir%/draw.h \
+	%reldir%/evcache.c %reldir%/evcache.h \
 	%reldir%/key.c %reldir%/key.h \
 	%reldir%/keymap.c %reldir%/keymap.h \
 	%reldir%/layout.c %reldir%/layout.h \
 	%reldir%/pane.h \
+	%reldir%/pane_approvals.c \
+	%reldir%/pane_card.c \
+	%reldir%/pane_confirm.c \
+	%reldir%/pane_files.c \
+	%reldir%/pane_fleet.c \
+	%reldir%/pane_grid.c \
 	%reldir%/pane_help.c %reldir%/pane_help.h \
 	%reldir%/pane_prompt.c %reldir%/pane_prompt.h \
+	%reldir%/pane_session.c \
+	%reldir%/pane_text.c \
 	%reldir%/theme.c %reldir%/theme.h \
 	%reldir%/timeline.c %reldir%/timeline.h \
 	%reldir%/ui.c %reldir%/ui.h \

@@ -453,12 +453,11 @@ ui_frame(struct ui *ui)
 		if (ui->hooks.header != NULL)
 			ui->hooks.header(ui->hooks.arg, ui, &rg);
 	}
-	ui_draw_status(ui, &f.status);
-	if (ui->layout.hints.h > 0) {
-		canvas_region_sub(&rg, &all, 0, ui->layout.hints.y, w, 1);
-		ui_draw_hints(ui, &rg);
-	}
-	/* The top normal pane, then the modal panes above it. */
+	/*
+	 * The top normal pane first (the status line shows what it just
+	 * worked out), then the status line and hints, then the modal
+	 * panes above it (a prompt takes over the status line).
+	 */
 	for (int i = ui->npanes - 1; i >= 0; i--) {
 		if (!ui->panes[i]->modal) {
 			first = i;
@@ -467,8 +466,16 @@ ui_frame(struct ui *ui)
 	}
 	if (ui->npanes == 0)
 		canvas_fill(&f.body, 0, 0, w, h, UI_STYLE_NORMAL);
+	else if (!ui->panes[first]->modal)
+		ui->panes[first]->ops->draw(ui->panes[first], &f);
+	ui_draw_status(ui, &f.status);
+	if (ui->layout.hints.h > 0) {
+		canvas_region_sub(&rg, &all, 0, ui->layout.hints.y, w, 1);
+		ui_draw_hints(ui, &rg);
+	}
 	for (int i = first; i < ui->npanes; i++)
-		ui->panes[i]->ops->draw(ui->panes[i], &f);
+		if (ui->panes[i]->modal)
+			ui->panes[i]->ops->draw(ui->panes[i], &f);
 	ui_backend_present(ui->backend, ui->canvas, ui->theme);
 }
 
@@ -620,8 +627,12 @@ ui_input(struct ui *ui, const struct ui_input *in)
 			    "(--readonly)");
 		goto out;
 	}
-	if (top == NULL || !top->ops->action(top, a, arg))
-		ui_default_action(ui, a, arg);
+	if (top != NULL && top->ops->action(top, a, arg))
+		goto out;
+	if (ui->hooks.action != NULL &&
+	    ui->hooks.action(ui->hooks.arg, ui, a, arg))
+		goto out;
+	ui_default_action(ui, a, arg);
 out:
 	ui_reap(ui);
 	ui_dirty(ui);

@@ -63,6 +63,8 @@ struct ui_hooks {
 	char		**(*complete)(void *, struct ui *, const char *);
 	/* The user asked to quit (q at the top, :q, C-c). */
 	void		(*quit)(void *, struct ui *);
+	/* An action no pane took, before the ui's own; 1 if done. */
+	int		(*action)(void *, struct ui *, enum ui_action, int);
 };
 
 /*
