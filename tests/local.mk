@@ -2,7 +2,7 @@
 # library the program ships, so the tests run the objects we install.
 
 TEST_LDADD = $(PH_LIBS)
-EXTRA_DIST += tests/tap.h tests/lib.sh
+EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h
 
 include tests/unit/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \

@@ -129,8 +129,10 @@ struct api_usage {
  * event is freed.  Fields that do not apply are NULL, -1 or zero.
  */
 struct api_event_view {
-	const char	*session_thread_id;	/* cross-posted/thread events */
-	const char	*agent_name;		/* thread events */
+	const char	*session_thread_id;	/* cross-posted/thread events;
+						   thread messages: the peer */
+	const char	*agent_name;		/* thread events; thread
+						   messages: the peer's name */
 	/* session.status_idle, session.thread_status_idle */
 	const char	*stop_reason;		/* "end_turn", "requires_action"... */
 	json_t		*stop_event_ids;	/* array of ids for requires_action */
@@ -144,7 +146,8 @@ struct api_event_view {
 	const char	*tool_use_id;	/* tool_use_id, mcp_tool_use_id or
 					   custom_tool_use_id */
 	int		 is_error;	/* -1 when absent or null */
-	const char	*result;	/* user.tool_confirmation: allow/deny */
+	const char	*result;	/* user.tool_confirmation: allow/deny;
+					   outcome verdict; workflow result */
 	const char	*deny_message;
 	json_t		*content;	/* messages and results */
 	/* session.error, workflow_run.error */
@@ -156,6 +159,7 @@ struct api_event_view {
 	int		 has_usage;
 	struct api_usage usage;		/* model_usage or session usage */
 	/* previews */
+	const char	*preview_type;		/* event_start: the type previewed */
 	const char	*preview_event_id;	/* event_start/event_delta target */
 	const char	*preview_text;		/* event_delta text */
 	int		 preview_index;

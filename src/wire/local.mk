@@ -1,7 +1,8 @@
 # src/wire/local.mk -- the wire layer: SSE, the event model, the API client.
 src_libpilothouse_a_SOURCES += \
-	%reldir%/api_event.h %reldir%/api_event_type.c \
-	%reldir%/sse_parser.h
+	%reldir%/api_event.c %reldir%/api_event.h %reldir%/api_event_type.c \
+	%reldir%/json_scan.c %reldir%/json_scan.h \
+	%reldir%/sse_parser.c %reldir%/sse_parser.h
 src_libpilothouse_a_SOURCES += \
 	%reldir%/api_budget.c %reldir%/api_budget.h \
 	%reldir%/api_client.c %reldir%/api_client.h \
