@@ -9,3 +9,4 @@ EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/ensure-sdk.sh
 # Wire-format samples from the reference material, shared by all suites.
 EXTRA_DIST += tests/data/fixtures
+include tests/integration/local.mk

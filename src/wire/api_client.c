@@ -28,6 +28,7 @@
 #define API_MAX_HEADER		512		/* header values kept */
 #define API_CONNECT_TIMEOUT	10000		/* ms */
 #define API_REQUEST_TIMEOUT	600000		/* ms, the SDK's 10 minutes */
+#define API_HEADER_TIMEOUT	30000		/* ms for a stream to answer */
 #define API_WINDOW		60000		/* ms: budgets are per minute */
 #define API_PATH_MAX		(64 * 1024)
 
@@ -57,7 +58,8 @@ struct api_request {
 	void			*arg;
 
 	CURL			*easy;		/* while running */
-	struct loop_timer	*timer;		/* backoff; made when needed */
+	struct loop_timer	*timer;		/* backoff, or a stream's wait
+						   for its headers; lazy */
 	int64_t			 started;	/* loop ms of this attempt */
 	long			 http;		/* status of the final answer */
 	int			 opened;	/* stream: open_cb called */
@@ -104,7 +106,7 @@ static int	 api_timer_cb(CURLM *, long, void *);
 static void	 api_io_cb(struct loop_io *, int, int, void *);
 static void	 api_curl_timer_cb(struct loop_timer *, void *);
 static void	 api_kick_cb(struct loop_timer *, void *);
-static void	 api_retry_cb(struct loop_timer *, void *);
+static void	 api_request_timer_cb(struct loop_timer *, void *);
 static void	 api_action(struct api_client *, curl_socket_t, int);
 static void	 api_dispatch(struct api_client *);
 static void	 api_launch(struct api_request *);
@@ -518,6 +520,11 @@ api_launch(struct api_request *r)
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 		    (long)CURL_HTTP_VERSION_1_1);
 	if (r->data_cb != NULL) {
+		/* A stream has no overall timeout, but must answer. */
+		if (r->timer == NULL)
+			r->timer = loop_timer_create(c->loop,
+			    api_request_timer_cb, r);
+		loop_timer_arm(r->timer, API_HEADER_TIMEOUT);
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdr_sse);
 		curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 		if (c->stream_buffer > 0)
@@ -599,6 +606,8 @@ api_header_cb(char *p, size_t size, size_t n, void *arg)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
 		if (code >= 200)
 			r->http = code;
+		if (code >= 200 && r->timer != NULL)
+			loop_timer_disarm(r->timer);
 		if (code >= 200 && code < 300 && r->data_cb != NULL &&
 		    !r->opened) {
 			r->opened = 1;
@@ -714,24 +723,35 @@ api_finish(struct api_request *r, CURLcode result)
 		r->state = API_REQ_BACKOFF;
 		TAILQ_INSERT_TAIL(&c->backoff, r, entry);
 		if (r->timer == NULL)
-			r->timer = loop_timer_create(c->loop, api_retry_cb, r);
+			r->timer = loop_timer_create(c->loop,
+			    api_request_timer_cb, r);
 		loop_timer_arm(r->timer, delay);
 		return;
 	}
 	api_complete(r);
 }
 
-/* A backoff is over: queue the request again. */
+/* A backoff is over (queue the request again), or a stream never answered. */
 static void
-api_retry_cb(struct loop_timer *t, void *arg)
+api_request_timer_cb(struct loop_timer *t, void *arg)
 {
 	struct api_request	*r = arg;
+	struct api_client	*c = r->c;
 
-	TAILQ_REMOVE(&r->c->backoff, r, entry);
+	if (r->state == API_REQ_RUNNING) {
+		TAILQ_REMOVE(&c->running, r, entry);
+		c->stats.running--;
+		api_detach(r);
+		snprintf(r->errbuf, sizeof r->errbuf, "no answer within %d s",
+		    API_HEADER_TIMEOUT / 1000);
+		api_finish(r, CURLE_OPERATION_TIMEDOUT);
+		return;
+	}
+	TAILQ_REMOVE(&c->backoff, r, entry);
 	r->state = API_REQ_QUEUED;
-	TAILQ_INSERT_TAIL(&r->c->queue[r->cls], r, entry);
-	r->c->stats.queued++;
-	api_kick(r->c);
+	TAILQ_INSERT_TAIL(&c->queue[r->cls], r, entry);
+	c->stats.queued++;
+	api_kick(c);
 }
 
 /* The request is over: tell its owner, then free it (unless waited for). */
@@ -751,6 +771,8 @@ api_complete(struct api_request *r)
 	resp.body = buf_cstr(&r->resp);
 	resp.bodylen = r->resp.len;
 	resp.error = r->err.status != API_OK ? &r->err : NULL;
+	resp.retry_after = api_retry_after(r->retry_after_ms, r->retry_after,
+	    clock_real_us());
 	r->in_done = 1;
 	r->done_cb(&resp, r->arg);
 	api_request_free(r);

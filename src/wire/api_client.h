@@ -64,6 +64,8 @@ struct api_response {
 	const char		*body;		/* NUL-terminated; "" for streams */
 	size_t			 bodylen;
 	const struct api_error	*error;		/* NULL when API_OK */
+	int64_t			 retry_after;	/* ms the server asked to wait
+						   (retry-after), or -1 */
 };
 
 typedef void	(*api_done_cb)(const struct api_response *, void *);

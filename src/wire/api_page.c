@@ -5,200 +5,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "base/compiler.h"
 #include "base/xmalloc.h"
 #include "wire/api_page.h"
+#include "wire/json_scan.h"
 
-/* A cursor over the text being scanned. */
-struct api_page_scan {
-	const char	*p;
-	const char	*end;
-	int		 depth;
-};
+static int	api_page_cursor(const struct json_span *, char **);
 
-/* Where one element of "data" lies. */
-struct api_page_span {
-	size_t	off;
-	size_t	len;
-};
-
-static void	api_page_ws(struct api_page_scan *);
-static int	api_page_string(struct api_page_scan *);
-static int	api_page_number(struct api_page_scan *);
-static int	api_page_value(struct api_page_scan *);
-static int	api_page_cursor(const char *, size_t, char **);
-
-/* Skip JSON blanks. */
-static void
-api_page_ws(struct api_page_scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-/* Skip a string starting at its opening quote; -1 if malformed. */
+/* Decode a cursor (a string or null); "" counts as no cursor. */
 static int
-api_page_string(struct api_page_scan *s)
+api_page_cursor(const struct json_span *v, char **out)
 {
-	unsigned char	c;
-
-	s->p++;
-	while (s->p < s->end) {
-		c = (unsigned char)*s->p++;
-		if (c == '"')
-			return 0;
-		if (c < 0x20)
-			return -1;
-		if (c != '\\')
-			continue;
-		if (s->p >= s->end)
-			return -1;
-		c = (unsigned char)*s->p++;
-		if (c == 'u') {
-			if (s->end - s->p < 4)
-				return -1;
-			for (int i = 0; i < 4; i++, s->p++)
-				if (strchr("0123456789abcdefABCDEF", *s->p) ==
-				    NULL || *s->p == '\0')
-					return -1;
-		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
-			return -1;
-	}
-	return -1;
-}
-
-/* Skip a number with the JSON grammar; -1 if malformed. */
-static int
-api_page_number(struct api_page_scan *s)
-{
-	const char	*start;
-
-	if (s->p < s->end && *s->p == '-')
-		s->p++;
-	if (s->p >= s->end)
-		return -1;
-	if (*s->p == '0')
-		s->p++;
-	else if (*s->p >= '1' && *s->p <= '9') {
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			s->p++;
-	} else
-		return -1;
-	if (s->p < s->end && *s->p == '.') {
-		start = ++s->p;
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			s->p++;
-		if (s->p == start)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		start = s->p;
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			s->p++;
-		if (s->p == start)
-			return -1;
-	}
-	return 0;
-}
-
-/* Skip any value after blanks; -1 if malformed or nested too deep. */
-static int
-api_page_value(struct api_page_scan *s)
-{
-	static const char	*lits[] = { "true", "false", "null" };
-	char			 close;
-	size_t			 n;
-
-	api_page_ws(s);
-	if (s->p >= s->end)
-		return -1;
-	switch (*s->p) {
-	case '"':
-		return api_page_string(s);
-	case '{':
-	case '[':
-		if (++s->depth > API_PAGE_MAX_DEPTH)
-			return -1;
-		close = *s->p == '{' ? '}' : ']';
-		s->p++;
-		api_page_ws(s);
-		if (s->p < s->end && *s->p == close) {
-			s->p++;
-			s->depth--;
-			return 0;
-		}
-		for (;;) {
-			if (close == '}') {
-				api_page_ws(s);
-				if (s->p >= s->end || *s->p != '"' ||
-				    api_page_string(s) != 0)
-					return -1;
-				api_page_ws(s);
-				if (s->p >= s->end || *s->p++ != ':')
-					return -1;
-			}
-			if (api_page_value(s) != 0)
-				return -1;
-			api_page_ws(s);
-			if (s->p >= s->end)
-				return -1;
-			if (*s->p == ',') {
-				s->p++;
-				continue;
-			}
-			if (*s->p++ != close)
-				return -1;
-			s->depth--;
-			return 0;
-		}
-	default:
-		for (size_t i = 0; i < AD_NITEMS(lits); i++) {
-			n = strlen(lits[i]);
-			if ((size_t)(s->end - s->p) >= n &&
-			    memcmp(s->p, lits[i], n) == 0) {
-				s->p += n;
-				return 0;
-			}
-		}
-		return api_page_number(s);
-	}
-}
-
-/* Decode a cursor value (a JSON string or null) of len bytes at v. */
-static int
-api_page_cursor(const char *v, size_t len, char **out)
-{
-	json_t	*j;
-
+	free(*out);
 	*out = NULL;
-	if (len == 4 && memcmp(v, "null", 4) == 0)
+	switch (json_scan_kind(v)) {
+	case JSON_SCAN_NULL:
 		return 0;
-	j = json_loadb(v, len, JSON_DECODE_ANY, NULL);
-	if (!json_is_string(j)) {
-		json_decref(j);
+	case JSON_SCAN_STRING:
+		if ((*out = json_scan_strdup(v)) == NULL)
+			return -1;
+		if (**out == '\0') {
+			free(*out);
+			*out = NULL;
+		}
+		return 0;
+	default:
 		return -1;
 	}
-	if (json_string_length(j) != 0)
-		*out = xstrndup(json_string_value(j), json_string_length(j));
-	json_decref(j);
-	return 0;
 }
 
-/* The length of the value at the start of text, blanks before it included. */
-size_t
-api_page_value_len(const char *text, size_t len)
+/* Skip blanks. */
+static const char *
+api_page_ws(const char *p, const char *end)
 {
-	struct api_page_scan	s = { text, text + len, 0 };
-
-	if (api_page_value(&s) != 0)
-		return 0;
-	return (size_t)(s.p - text);
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
 }
 
 /* Validate a page and hand over each element of data. */
@@ -206,116 +47,51 @@ int
 api_page_scan(const char *text, size_t len, api_page_cb cb, void *arg,
     struct api_page *pg, char **cause)
 {
-	struct api_page_scan	 s = { text, text + len, 0 };
-	struct api_page_span	*spans = NULL;
-	size_t			 nspans = 0, size = 0;
-	const char		*key, *v;
-	size_t			 keylen;
-	int			 have_data = 0;
-	char			**cursor;
+	struct json_scan_iter	 it;
+	struct json_span	 key, value, data = { NULL, 0 };
+	const char		*p, *end, *q;
+	int			 keyesc, rv;
 
 	memset(pg, 0, sizeof *pg);
-	api_page_ws(&s);
-	if (s.p >= s.end || *s.p++ != '{')
+	if (json_scan_object_init(&it, text, len) != 0)
 		goto bad;
-	api_page_ws(&s);
-	if (s.p < s.end && *s.p == '}') {
-		s.p++;
-		goto done;
-	}
-	for (;;) {
-		api_page_ws(&s);
-		if (s.p >= s.end || *s.p != '"')
-			goto bad;
-		key = s.p + 1;
-		if (api_page_string(&s) != 0)
-			goto bad;
-		keylen = (size_t)(s.p - key) - 1;
-		api_page_ws(&s);
-		if (s.p >= s.end || *s.p++ != ':')
-			goto bad;
-		api_page_ws(&s);
-		cursor = NULL;
-		if (keylen == 4 && memcmp(key, "data", 4) == 0) {
-			if (s.p >= s.end || *s.p != '[' || have_data)
-				goto bad;
-			have_data = 1;
-			s.p++;
-			api_page_ws(&s);
-			if (s.p < s.end && *s.p == ']')
-				s.p++;
-			else for (;;) {
-				api_page_ws(&s);
-				v = s.p;
-				if (api_page_value(&s) != 0)
-					goto bad;
-				if (nspans == size) {
-					size = size ? size * 2 : 64;
-					spans = xreallocarray(spans, size,
-					    sizeof *spans);
-				}
-				spans[nspans].off = (size_t)(v - text);
-				spans[nspans++].len = (size_t)(s.p - v);
-				api_page_ws(&s);
-				if (s.p >= s.end)
-					goto bad;
-				if (*s.p == ',') {
-					s.p++;
-					continue;
-				}
-				if (*s.p++ != ']')
-					goto bad;
-				break;
-			}
-		} else {
-			if (keylen == 9 && memcmp(key, "next_page", 9) == 0)
-				cursor = &pg->next_page;
-			else if (keylen == 9 && memcmp(key, "prev_page", 9) == 0)
-				cursor = &pg->prev_page;
-			v = s.p;
-			if (api_page_value(&s) != 0)
-				goto bad;
-			if (cursor != NULL) {
-				free(*cursor);
-				if (api_page_cursor(v, (size_t)(s.p - v),
-				    cursor) != 0) {
-					xasprintf(cause, "list page: %.*s is "
-					    "not a string or null",
-					    (int)keylen, key);
-					goto fail;
-				}
-			}
+	while ((rv = json_scan_object_next(&it, &key, &value, &keyesc)) == 1) {
+		if (json_scan_key_is(&key, keyesc, "data"))
+			data = value;
+		else if (json_scan_key_is(&key, keyesc, "next_page") &&
+		    api_page_cursor(&value, &pg->next_page) != 0) {
+			xasprintf(cause, "list page: next_page is not a "
+			    "string or null");
+			goto fail;
+		} else if (json_scan_key_is(&key, keyesc, "prev_page") &&
+		    api_page_cursor(&value, &pg->prev_page) != 0) {
+			xasprintf(cause, "list page: prev_page is not a "
+			    "string or null");
+			goto fail;
 		}
-		api_page_ws(&s);
-		if (s.p >= s.end)
-			goto bad;
-		if (*s.p == ',') {
-			s.p++;
-			continue;
-		}
-		if (*s.p++ != '}')
-			goto bad;
-		break;
 	}
-done:
-	api_page_ws(&s);
-	if (s.p != s.end)
+	if (rv != 0 || api_page_ws(it.p, text + len) != text + len)
 		goto bad;
-	if (!have_data) {
+	if (data.p == NULL || json_scan_kind(&data) != JSON_SCAN_ARRAY) {
 		xasprintf(cause, "list page has no \"data\" array");
 		goto fail;
 	}
-	pg->count = nspans;
-	for (size_t i = 0; i < nspans; i++)
-		cb(text + spans[i].off, spans[i].len, arg);
-	free(spans);
+	/* The array was validated with the object: just walk it. */
+	end = data.p + data.len - 1;
+	p = api_page_ws(data.p + 1, end);
+	while (p < end) {
+		q = json_scan_skip(p, end, NULL);
+		cb(p, (size_t)(q - p), arg);
+		pg->count++;
+		p = api_page_ws(q, end);
+		if (p < end && *p == ',')
+			p = api_page_ws(p + 1, end);
+	}
 	return 0;
 
 bad:
-	xasprintf(cause, "list page is not valid JSON (at byte %zu of %zu)",
-	    (size_t)(s.p - text), len);
+	xasprintf(cause, "list page is not valid JSON");
 fail:
-	free(spans);
 	api_page_clear(pg);
 	return -1;
 }

@@ -4,11 +4,11 @@
  * A list answer is {"data":[...],"next_page":"<cursor>"|null} (sessions
  * add "prev_page").  History is paged through this on every (re)connect,
  * and a full jansson parse costs ~18 us an event (performance.md), so the
- * page is only scanned: each element of "data" is handed over as the exact
- * bytes the server sent (what --json prints and the cache keeps), and the
- * cursors are decoded.  The scanner validates the JSON grammar on the way
- * (strings, numbers, literals, nesting up to API_PAGE_MAX_DEPTH), so a
- * malformed page is refused as a whole rather than half-delivered.
+ * page is only scanned (wire/json_scan.h, which validates the whole
+ * grammar): each element of "data" is handed over as the exact bytes the
+ * server sent (what --json prints and the cache keeps), and the cursors
+ * are decoded.  A malformed page is refused as a whole, before any
+ * element is handed over.
  */
 #ifndef PILOTHOUSE_API_PAGE_H
 #define PILOTHOUSE_API_PAGE_H
@@ -16,8 +16,6 @@
 #include <stddef.h>
 
 #include "base/compiler.h"
-
-#define API_PAGE_MAX_DEPTH	512
 
 struct api_page {
 	char	*next_page;	/* NULL when absent, null or "" */
@@ -31,13 +29,11 @@ typedef void	(*api_page_cb)(const char *, size_t, void *);
 /*
  * Validate the page (len bytes), then call cb for each element of data in
  * order.  -1 with *cause (and no callback made) when the text is not a
- * JSON object with a "data" array.  Clear p with api_page_clear.
+ * JSON object with a "data" array and string-or-null cursors.  Clear p
+ * with api_page_clear.
  */
 int	 api_page_scan(const char *, size_t, api_page_cb, void *,
 	    struct api_page *, char **) AD_WARN_UNUSED;
 void	 api_page_clear(struct api_page *);
-/* The length of the JSON value at the start of s (after blanks); 0 if
- * invalid.  Trailing blanks are not included. */
-size_t	 api_page_value_len(const char *, size_t);
 
 #endif
