@@ -39,6 +39,7 @@ struct stream {
 	int			 ending;	/* a terminal event was seen */
 	int			 resync;	/* reconnect without backoff */
 	int			 progress;	/* a live event this connection */
+	int			 opened;	/* a stream ever opened */
 	unsigned		 attempt;	/* failures in a row */
 	unsigned		 connects;
 	int64_t			 retry_after;	/* server's wish, -1 if none */
@@ -343,6 +344,11 @@ stream_lost(struct stream *s, const struct api_error *err)
 	stream_drop(s);
 	if (s->progress)
 		s->attempt = 0;
+	if (!s->opened && m->opts.first_tries > 0 &&
+	    s->attempt + 1 >= (unsigned)m->opts.first_tries) {
+		stream_fail(s, err);
+		return;
+	}
 	if (s->resync)
 		delay = 0;
 	else {
@@ -414,6 +420,7 @@ stream_open_cb(void *arg)
 {
 	struct stream	*s = arg;
 
+	s->opened = 1;
 	s->last_rx = loop_now(s->mgr->loop);
 	loop_timer_arm(s->timer, s->mgr->opts.heartbeat_ms);
 	stream_set_state(s, STREAM_SYNCING, NULL);

@@ -28,7 +28,9 @@
  * Reconnection: exponential backoff with full jitter (api_retry.h),
  * honouring retry-after; the attempt count resets once a connection has
  * delivered a live event.  A connection silent for longer than the
- * heartbeat timeout is dead.  Following stops after session.deleted or
+ * heartbeat timeout is dead.  A stream that has never opened can be told
+ * to give up after a few tries (first_tries), as a command line wants
+ * for a wrong URL; once it has opened, it reconnects for ever.  Following stops after session.deleted or
  * session.status_terminated (STREAM_ENDED), or on a permanent error such
  * as 404 (STREAM_FAILED).  Requests go through the client's budget.
  *
@@ -89,6 +91,9 @@ struct stream_opts {
 	size_t			 max_buffered;	/* live bytes held while
 						   syncing; 256 MiB */
 	const char *const	*deltas;	/* event_deltas[]; NULL-ended */
+	int			 first_tries;	/* give up (FAILED) when the
+						   first connection fails this
+						   often; 0: never */
 };
 
 #define STREAM_HEARTBEAT_MS	60000

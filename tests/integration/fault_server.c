@@ -756,6 +756,11 @@ fs_events_send(struct fs_conn *c, struct fs_session *s, const char *body,
 	char			 id[64], *raw;
 	size_t			 i;
 
+	if (s->terminated) {
+		fs_error(c, 400, "invalid_request_error", "the session is "
+		    "terminated", NULL);
+		return;
+	}
 	root = json_loadb(body, len, 0, NULL);
 	events = json_object_get(root, "events");
 	if (!json_is_array(events) || json_array_size(events) == 0) {

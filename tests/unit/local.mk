@@ -28,7 +28,7 @@ tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
 
 CLIENT_UNIT_TESTS = tests/unit/api_budget_test tests/unit/api_error_test \
 	tests/unit/api_page_test tests/unit/api_retry_test \
-	tests/unit/api_url_test tests/unit/config_test
+	tests/unit/api_url_test tests/unit/conf_test
 check_PROGRAMS += $(CLIENT_UNIT_TESTS)
 TESTS += $(CLIENT_UNIT_TESTS)
 tests_unit_api_budget_test_LDADD = $(TEST_LDADD)
@@ -36,4 +36,4 @@ tests_unit_api_error_test_LDADD = $(TEST_LDADD)
 tests_unit_api_page_test_LDADD = $(TEST_LDADD)
 tests_unit_api_retry_test_LDADD = $(TEST_LDADD)
 tests_unit_api_url_test_LDADD = $(TEST_LDADD)
-tests_unit_config_test_LDADD = $(TEST_LDADD)
+tests_unit_conf_test_LDADD = $(TEST_LDADD)

@@ -1,5 +1,5 @@
-/* ISC licence: see COPYING.  Tests for cli/config: the file and the
- * endpoint precedence documented in config.h and pilothouse(1). */
+/* ISC licence: see COPYING.  Tests for cli/conf: the file and the
+ * endpoint precedence documented in conf.h and pilothouse(1). */
 
 #include "config.h"
 
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/config.h"
+#include "cli/conf.h"
 #include "tap.h"
 
 static char	dir[PATH_MAX];
@@ -33,25 +33,25 @@ put(const char *name, const char *text, mode_t mode)
 }
 
 /* Load the file called name in the test directory. */
-static struct config *
+static struct conf *
 load(const char *name, char **cause)
 {
 	char	path[PATH_MAX + 64];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return config_load(path, cause);
+	return conf_load(path, cause);
 }
 
 /* Resolve and compare url and key (NULL: none); harness flag too. */
 static void
-resolves(const struct config *cf, const char *api_url, const char *context,
+resolves(const struct conf *cf, const char *api_url, const char *context,
     int local, const char *url, const char *key, int harness,
     const char *what)
 {
-	struct config_endpoint	 ep;
+	struct conf_endpoint	 ep;
 	char			*cause = NULL;
 
-	if (config_endpoint(cf, api_url, context, local, &ep, &cause) != 0) {
+	if (conf_endpoint(cf, api_url, context, local, &ep, &cause) != 0) {
 		ok(0, "%s: %s", what, cause);
 		free(cause);
 		return;
@@ -59,18 +59,18 @@ resolves(const struct config *cf, const char *api_url, const char *context,
 	is_str(ep.url, url, "%s: url", what);
 	is_str(ep.key, key, "%s: key", what);
 	is_int(ep.harness, harness, "%s: harness", what);
-	config_endpoint_clear(&ep);
+	conf_endpoint_clear(&ep);
 }
 
-/* Expect config_endpoint to fail with want in the message. */
+/* Expect conf_endpoint to fail with want in the message. */
 static void
-refuses(const struct config *cf, const char *context, const char *want,
+refuses(const struct conf *cf, const char *context, const char *want,
     const char *what)
 {
-	struct config_endpoint	 ep;
+	struct conf_endpoint	 ep;
 	char			*cause = NULL;
 
-	ok(config_endpoint(cf, NULL, context, 0, &ep, &cause) == -1 &&
+	ok(conf_endpoint(cf, NULL, context, 0, &ep, &cause) == -1 &&
 	    cause != NULL && strstr(cause, want) != NULL, "%s (%s)", what,
 	    cause != NULL ? cause : "accepted");
 	free(cause);
@@ -79,7 +79,7 @@ refuses(const struct config *cf, const char *context, const char *want,
 int
 main(void)
 {
-	struct config	*cf;
+	struct conf	*cf;
 	char		*cause = NULL, *p, sock[PATH_MAX + 64];
 	const char	*tmp = getenv("TMPDIR");
 
@@ -94,14 +94,14 @@ main(void)
 	unsetenv("ANTHROPIC_BASE_URL");
 	snprintf(sock, sizeof sock, "unix:%s/pilothouse/harness.sock", dir);
 
-	p = config_default_path();
+	p = conf_default_path();
 	ok(strncmp(p, dir, strlen(dir)) == 0 &&
 	    strcmp(p + strlen(dir), "/pilothouse/config") == 0,
 	    "the default file is under XDG_CONFIG_HOME");
 	free(p);
 
 	/* No file, no key: the local harness. */
-	cf = config_load(NULL, &cause);
+	cf = conf_load(NULL, &cause);
 	ok(cf != NULL, "a missing default file is an empty configuration");
 	resolves(cf, NULL, NULL, 0, sock, NULL, 1, "nothing configured");
 	setenv("ANTHROPIC_API_KEY", "sk-env", 1);
@@ -119,7 +119,7 @@ main(void)
 	resolves(cf, NULL, NULL, 0, "http://127.0.0.1:9999", NULL, 0,
 	    "an explicit URL without a key is used as it is");
 	unsetenv("ANTHROPIC_BASE_URL");
-	config_free(cf);
+	conf_free(cf);
 
 	ok(load("missing", &cause) == NULL && strstr(cause, "cannot read") !=
 	    NULL, "a missing --config file is an error");
@@ -161,7 +161,7 @@ main(void)
 	refuses(cf, "two", "alone, on one line", "a key file with two words");
 	unsetenv("ANTHROPIC_API_KEY");
 	unsetenv("ANTHROPIC_BASE_URL");
-	config_free(cf);
+	conf_free(cf);
 
 	/* Refusals at load. */
 	put("bad1", "[api]\nuri = https://x\n", 0600);

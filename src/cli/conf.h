@@ -1,17 +1,18 @@
 /*
- * config.h -- the configuration file, and where the API is.
+ * conf.h -- the configuration file, and where the API is.  (Not
+ * "config.h", which is autoconf's.)
  *
  * The file is $XDG_CONFIG_HOME/pilothouse/config (or --config FILE),
  * written by hand and never rewritten by the program (base/ini.h syntax).
- * Every section and key it may hold is a line in the table in config.c;
- * anything else is refused with the list of what is allowed, so a typo
+ * Every section and key it may hold is a line in the table in conf.c;
+ * anything else is refused with a message naming it, so a typo
  * never silently falls back to a default.  Other parts of the program add
  * their sections ([ui], [keys], [brain.NAME]...) to that table.
  *
  *   [api]            url = URL        key_file = PATH
  *   [context.NAME]   url = URL        key_file = PATH
  *
- * Where the API is (config_endpoint), first match wins:
+ * Where the API is (conf_endpoint), first match wins:
  *   URL  1. --local: the local harness socket, started on demand
  *        2. --api-url URL
  *        3. url in [context.NAME], with --context NAME
@@ -27,15 +28,15 @@
  * ("~/" is $HOME); the file must be ours and not readable by group or
  * others (like ssh's keys), and holds the key alone.
  */
-#ifndef PILOTHOUSE_CONFIG_H
-#define PILOTHOUSE_CONFIG_H
+#ifndef PILOTHOUSE_CONF_H
+#define PILOTHOUSE_CONF_H
 
 #include "base/compiler.h"
 
-struct config;
+struct conf;
 
-/* Where to connect, resolved; strings owned (config_endpoint_clear). */
-struct config_endpoint {
+/* Where to connect, resolved; strings owned (conf_endpoint_clear). */
+struct conf_endpoint {
 	char		*url;		/* an api_url.h form */
 	char		*key;		/* NULL: send none */
 	int		 harness;	/* the local harness: start if needed */
@@ -47,28 +48,28 @@ struct config_endpoint {
  * empty configuration, a missing --config file is an error.  NULL with
  * *cause for unreadable or invalid files.  Caller frees.
  */
-struct config	*config_load(const char *, char **);
-void		 config_free(struct config *);
-/* The file's path.  Borrowed; valid until config_free. */
-const char	*config_path(const struct config *);
-/* A value; NULL when unset.  Borrowed; valid until config_free. */
-const char	*config_get(const struct config *, const char *, const char *);
+struct conf	*conf_load(const char *, char **);
+void		 conf_free(struct conf *);
+/* The file's path.  Borrowed; valid until conf_free. */
+const char	*conf_path(const struct conf *);
+/* A value; NULL when unset.  Borrowed; valid until conf_free. */
+const char	*conf_get(const struct conf *, const char *, const char *);
 /* The default file: $XDG_CONFIG_HOME/pilothouse/config.  Caller frees. */
-char		*config_default_path(void);
+char		*conf_default_path(void);
 /* The local harness socket ($XDG_RUNTIME_DIR/pilothouse/harness.sock). */
-char		*config_harness_socket(void);
+char		*conf_harness_socket(void);
 
 /*
  * Resolve the endpoint from --api-url (or NULL), --context (or NULL),
  * --local, the environment and the file, in the order above.  -1 with
  * *cause for an unknown context, an unreadable key file or a bad URL.
  */
-int		 config_endpoint(const struct config *, const char *,
-		    const char *, int, struct config_endpoint *, char **)
+int		 conf_endpoint(const struct conf *, const char *,
+		    const char *, int, struct conf_endpoint *, char **)
 		    AD_WARN_UNUSED;
-void		 config_endpoint_clear(struct config_endpoint *);
+void		 conf_endpoint_clear(struct conf_endpoint *);
 /* Read and check a key file (path resolved against the config). */
-int		 config_read_key(const struct config *, const char *, char **,
+int		 conf_read_key(const struct conf *, const char *, char **,
 		    char **) AD_WARN_UNUSED;
 
 #endif

@@ -17,44 +17,44 @@
 #include "base/paths.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
-#include "cli/config.h"
+#include "cli/conf.h"
 #include "wire/api_url.h"
 
-#define CONFIG_MAX_KEY	4096	/* bytes in a key file */
+#define CONF_MAX_KEY	4096	/* bytes in a key file */
 
 /* A value must be one of these kinds (checked at load). */
-enum config_kind {
-	CONFIG_STRING,		/* anything */
-	CONFIG_URL,		/* an api_url.h form */
-	CONFIG_PATH		/* a file name */
+enum conf_kind {
+	CONF_STRING,		/* anything */
+	CONF_URL,		/* an api_url.h form */
+	CONF_PATH		/* a file name */
 };
 
 /*
  * Every key the file may hold.  A section ending in ".*" matches
  * "section.NAME" for any NAME.  Add a line here for each new key.
  */
-static const struct config_key {
+static const struct conf_key {
 	const char		*section;
 	const char		*key;
-	enum config_kind	 kind;
-} config_keys[] = {
-	{ "api", "url", CONFIG_URL },
-	{ "api", "key_file", CONFIG_PATH },
-	{ "context.*", "url", CONFIG_URL },
-	{ "context.*", "key_file", CONFIG_PATH },
+	enum conf_kind	 kind;
+} conf_keys[] = {
+	{ "api", "url", CONF_URL },
+	{ "api", "key_file", CONF_PATH },
+	{ "context.*", "url", CONF_URL },
+	{ "context.*", "key_file", CONF_PATH },
 };
 
-struct config {
+struct conf {
 	char		*path;
 	char		*dir;		/* for relative key_file paths */
 	struct ini	*ini;
 };
 
-static int	config_check(struct config *, char **);
+static int	conf_check(struct conf *, char **);
 
 /* The default configuration file. */
 char *
-config_default_path(void)
+conf_default_path(void)
 {
 	char	*dir, *p;
 
@@ -66,7 +66,7 @@ config_default_path(void)
 
 /* The local harness socket, as the harness itself names it. */
 char *
-config_harness_socket(void)
+conf_harness_socket(void)
 {
 	char	*dir, *p;
 
@@ -78,7 +78,7 @@ config_harness_socket(void)
 
 /* Does a file section match a table section ("context.*")? */
 static int
-config_section_match(const char *pattern, const char *section)
+conf_section_match(const char *pattern, const char *section)
 {
 	size_t	len = strlen(pattern);
 
@@ -90,9 +90,9 @@ config_section_match(const char *pattern, const char *section)
 
 /* Refuse sections and keys the table does not know, and bad values. */
 static int
-config_check(struct config *cf, char **cause)
+conf_check(struct conf *cf, char **cause)
 {
-	const struct config_key	*ck;
+	const struct conf_key	*ck;
 	const char		*section, *key, *value;
 	struct api_url		 u;
 	char			*why;
@@ -102,13 +102,13 @@ config_check(struct config *cf, char **cause)
 	    &value) == 0; i++) {
 		ck = NULL;
 		known_section = 0;
-		for (size_t j = 0; j < AD_NITEMS(config_keys); j++) {
-			if (!config_section_match(config_keys[j].section,
+		for (size_t j = 0; j < AD_NITEMS(conf_keys); j++) {
+			if (!conf_section_match(conf_keys[j].section,
 			    section))
 				continue;
 			known_section = 1;
-			if (strcmp(config_keys[j].key, key) == 0)
-				ck = &config_keys[j];
+			if (strcmp(conf_keys[j].key, key) == 0)
+				ck = &conf_keys[j];
 		}
 		if (!known_section) {
 			xasprintf(cause, "%s: unknown section [%s]", cf->path,
@@ -120,16 +120,16 @@ config_check(struct config *cf, char **cause)
 			    cf->path, key, section);
 			return -1;
 		}
-		if (ck->kind == CONFIG_URL &&
+		if (ck->kind == CONF_URL &&
 		    api_url_parse(value, &u, &why) != 0) {
 			xasprintf(cause, "%s: [%s] %s: %s", cf->path, section,
 			    key, why);
 			free(why);
 			return -1;
 		}
-		if (ck->kind == CONFIG_URL)
+		if (ck->kind == CONF_URL)
 			api_url_clear(&u);
-		if (ck->kind == CONFIG_PATH && *value == '\0') {
+		if (ck->kind == CONF_PATH && *value == '\0') {
 			xasprintf(cause, "%s: [%s] %s is empty", cf->path,
 			    section, key);
 			return -1;
@@ -139,15 +139,15 @@ config_check(struct config *cf, char **cause)
 }
 
 /* Load and check a configuration file. */
-struct config *
-config_load(const char *path, char **cause)
+struct conf *
+conf_load(const char *path, char **cause)
 {
-	struct config	*cf;
+	struct conf	*cf;
 	struct stat	 sb;
 	char		*slash;
 
 	cf = xcalloc(1, sizeof *cf);
-	cf->path = path != NULL ? xstrdup(path) : config_default_path();
+	cf->path = path != NULL ? xstrdup(path) : conf_default_path();
 	if (path != NULL && stat(path, &sb) != 0) {
 		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
 		goto fail;
@@ -161,18 +161,18 @@ config_load(const char *path, char **cause)
 		free(cf->dir);
 		cf->dir = xstrdup(".");
 	}
-	if (config_check(cf, cause) != 0)
+	if (conf_check(cf, cause) != 0)
 		goto fail;
 	return cf;
 
 fail:
-	config_free(cf);
+	conf_free(cf);
 	return NULL;
 }
 
 /* Free a configuration. */
 void
-config_free(struct config *cf)
+conf_free(struct conf *cf)
 {
 	if (cf == NULL)
 		return;
@@ -184,21 +184,21 @@ config_free(struct config *cf)
 
 /* The path the configuration was read from. */
 const char *
-config_path(const struct config *cf)
+conf_path(const struct conf *cf)
 {
 	return cf->path;
 }
 
 /* One value. */
 const char *
-config_get(const struct config *cf, const char *section, const char *key)
+conf_get(const struct conf *cf, const char *section, const char *key)
 {
 	return ini_get(cf->ini, section, key);
 }
 
 /* Read the key in name (relative to the config file, or ~/). */
 int
-config_read_key(const struct config *cf, const char *name, char **key,
+conf_read_key(const struct conf *cf, const char *name, char **key,
     char **cause)
 {
 	struct buf	 b;
@@ -213,7 +213,7 @@ config_read_key(const struct config *cf, const char *name, char **key,
 		path = xstrdup(name);
 	else
 		xasprintf(&path, "%s/%s", cf->dir, name);
-	buf_init(&b, CONFIG_MAX_KEY);
+	buf_init(&b, CONF_MAX_KEY);
 	if ((fd = open(path, O_RDONLY|O_CLOEXEC|O_NOFOLLOW)) == -1 ||
 	    fstat(fd, &sb) != 0) {
 		xasprintf(cause, "cannot read key file %s: %s", path,
@@ -234,7 +234,7 @@ config_read_key(const struct config *cf, const char *name, char **key,
 		    (unsigned)(sb.st_mode & 07777), path);
 		goto out;
 	}
-	if (io_read_file(path, CONFIG_MAX_KEY, &b, &why) != 0) {
+	if (io_read_file(path, CONF_MAX_KEY, &b, &why) != 0) {
 		xasprintf(cause, "key file %s: %s", path, why);
 		free(why);
 		goto out;
@@ -269,8 +269,8 @@ out:
 
 /* Resolve URL and key in the documented order. */
 int
-config_endpoint(const struct config *cf, const char *api_url,
-    const char *context, int local, struct config_endpoint *ep, char **cause)
+conf_endpoint(const struct conf *cf, const char *api_url,
+    const char *context, int local, struct conf_endpoint *ep, char **cause)
 {
 	const char	*url = NULL, *key_file = NULL, *env, *any;
 	char		*section = NULL, *key = NULL;
@@ -290,16 +290,16 @@ config_endpoint(const struct config *cf, const char *api_url,
 			free(section);
 			return -1;
 		}
-		url = config_get(cf, section, "url");
-		key_file = config_get(cf, section, "key_file");
+		url = conf_get(cf, section, "url");
+		key_file = conf_get(cf, section, "key_file");
 	}
 	if (key_file != NULL) {
-		if (config_read_key(cf, key_file, &key, cause) != 0)
+		if (conf_read_key(cf, key_file, &key, cause) != 0)
 			goto fail;
 	} else if ((env = getenv("ANTHROPIC_API_KEY")) != NULL && *env != '\0')
 		key = xstrdup(env);
-	else if ((key_file = config_get(cf, "api", "key_file")) != NULL) {
-		if (config_read_key(cf, key_file, &key, cause) != 0)
+	else if ((key_file = conf_get(cf, "api", "key_file")) != NULL) {
+		if (conf_read_key(cf, key_file, &key, cause) != 0)
 			goto fail;
 	}
 
@@ -311,7 +311,7 @@ config_endpoint(const struct config *cf, const char *api_url,
 	else if ((env = getenv("ANTHROPIC_BASE_URL")) != NULL && *env != '\0') {
 		url = env;
 		ep->url_from = "ANTHROPIC_BASE_URL";
-	} else if ((url = config_get(cf, "api", "url")) != NULL)
+	} else if ((url = conf_get(cf, "api", "url")) != NULL)
 		ep->url_from = "the configuration file";
 	else if (key == NULL) {
 		ep->harness = 1;
@@ -330,7 +330,7 @@ config_endpoint(const struct config *cf, const char *api_url,
 
 harness:
 	{
-		char	*sock = config_harness_socket();
+		char	*sock = conf_harness_socket();
 
 		xasprintf(&ep->url, "unix:%s", sock);
 		free(sock);
@@ -354,7 +354,7 @@ fail:
 
 /* Free the endpoint's strings (the key is wiped first). */
 void
-config_endpoint_clear(struct config_endpoint *ep)
+conf_endpoint_clear(struct conf_endpoint *ep)
 {
 	free(ep->url);
 	if (ep->key != NULL) {
