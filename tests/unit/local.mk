@@ -13,10 +13,11 @@ tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
 tests_unit_sanitize_test_LDADD = $(TEST_LDADD)
 
-STORE_UNIT_TESTS = tests/unit/db_test
+STORE_UNIT_TESTS = tests/unit/db_test tests/unit/store_test
 check_PROGRAMS += $(STORE_UNIT_TESTS)
 TESTS += $(STORE_UNIT_TESTS)
 tests_unit_db_test_LDADD = $(TEST_LDADD)
+tests_unit_store_test_LDADD = $(TEST_LDADD)
 
 WIRE_UNIT_TESTS = tests/unit/sse_parser_test tests/unit/json_scan_test \
 	tests/unit/api_event_test
