@@ -16,6 +16,32 @@ static const struct cmd_entry	cmd_table[] = {
 	{ "help", "[COMMAND]", "show help for pilothouse or one command",
 	  NULL, cmd_help_exec },
 	{ "version", "", "print the version", NULL, cmd_version_exec },
+	{ "sessions", "[--status S,...] [--json]", "list the sessions",
+	  "  --status S,...   only sessions in these states (idle, running,\n"
+	  "                   rescheduling, terminated)\n"
+	  "  --json           each session's JSON as received, one a line\n",
+	  cmd_sessions_exec },
+	{ "tail", "[--json] [--until TYPE[:STOP_REASON]] SESSION...",
+	  "print sessions' histories, then follow them live",
+	  "  --json           each event's JSON as received, one a line\n"
+	  "  --until TYPE[:STOP_REASON]\n"
+	  "                   exit after the first event of TYPE (with that\n"
+	  "                   stop reason), e.g. session.status_idle:end_turn\n",
+	  cmd_tail_exec },
+	{ "send", "SESSION TEXT", "send a user message; prints its event id",
+	  NULL, cmd_send_exec },
+	{ "interrupt", "SESSION", "stop the agent at the next safe point",
+	  NULL, cmd_interrupt_exec },
+	{ "approve", "SESSION TOOL_USE_EVENT_ID", "allow a held tool call",
+	  NULL, cmd_approve_exec },
+	{ "deny", "SESSION TOOL_USE_EVENT_ID [--message TEXT]",
+	  "refuse a held tool call",
+	  "  --message TEXT   why, shown to the model\n", cmd_deny_exec },
+	{ "wait", "SESSION --until idle|terminated",
+	  "wait until a session is idle or terminated",
+	  "  --until idle|terminated\n"
+	  "                   the state to wait for (required)\n",
+	  cmd_wait_exec },
 };
 
 /* The table entry called name, or NULL. */

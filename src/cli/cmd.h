@@ -42,6 +42,15 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_globals *, int, char **);
 };
 
+/* The subcommands: one cmd_<name>.c each, listed in cmd.c's table. */
+int	 cmd_sessions_exec(struct cmd_globals *, int, char **);
+int	 cmd_tail_exec(struct cmd_globals *, int, char **);
+int	 cmd_send_exec(struct cmd_globals *, int, char **);
+int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
+int	 cmd_approve_exec(struct cmd_globals *, int, char **);
+int	 cmd_deny_exec(struct cmd_globals *, int, char **);
+int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);
 const struct cmd_entry *cmd_find(const char *);

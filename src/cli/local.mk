@@ -1,3 +1,10 @@
 # src/cli/local.mk -- the command line: one cmd_*.c per subcommand.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd.c %reldir%/cmd.h
+src_libpilothouse_a_SOURCES += \
+	%reldir%/conf.c %reldir%/conf.h
+src_libpilothouse_a_SOURCES += \
+	%reldir%/connect.c %reldir%/connect.h \
+	%reldir%/cmd_approve.c %reldir%/cmd_deny.c \
+	%reldir%/cmd_interrupt.c %reldir%/cmd_send.c \
+	%reldir%/cmd_sessions.c %reldir%/cmd_tail.c %reldir%/cmd_wait.c

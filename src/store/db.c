@@ -214,8 +214,10 @@ db_open(const char *path, const char *const *migrations, size_t n,
 		goto fail;
 	if (db_get_version(db, &db->version, cause) != 0)
 		goto fail;
+	if (migrations == NULL)
+		return db;	/* the caller does not manage the schema */
 	if (flags & DB_READONLY) {
-		if ((size_t)db->version > n && migrations != NULL) {
+		if ((size_t)db->version > n) {
 			xasprintf(cause, "%s: schema version %d is newer than "
 			    "this version of pilothouse understands (%zu)",
 			    path, db->version, n);

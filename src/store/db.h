@@ -32,9 +32,9 @@ struct db;
 
 /*
  * Open (creating if needed, unless DB_READONLY) the database at path and
- * migrate it to version nmigrations.  migrations may be NULL with
- * nmigrations 0 for a read-only caller that does not care.  NULL with
- * *cause on failure.  Caller frees with db_close.
+ * migrate it to version nmigrations.  With migrations NULL the schema
+ * is left alone and not checked (a tool or test poking at a file).  NULL
+ * with *cause on failure.  Caller frees with db_close.
  */
 struct db	*db_open(const char *, const char *const *, size_t, int,
 		    char **);

@@ -1,11 +1,21 @@
-# tests/integration/local.mk -- layers together.
-check_PROGRAMS += tests/integration/console_test
-TESTS += tests/integration/console_test
-tests_integration_console_test_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/data/console
+# tests/integration/local.mk -- layers together against real servers on
+# loopback: the fault-injection server and the programs that drive the
+# API client and the stream manager against it.
+check_PROGRAMS += tests/integration/fault_server
+tests_integration_fault_server_LDADD = $(TEST_LDADD)
 
-# Rewrite the console's golden screens after a deliberate change.
-golden: tests/integration/console_test$(EXEEXT)
-	PH_GOLDEN_UPDATE=1 top_srcdir=$(abs_top_srcdir) \
-	    tests/integration/console_test$(EXEEXT)
-.PHONY: golden
+INTEGRATION_TESTS = tests/integration/api_client_test \
+	tests/integration/stream_test
+check_PROGRAMS += $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
+tests_integration_api_client_test_SOURCES = \
+	tests/integration/api_client_test.c tests/integration/fault.h
+tests_integration_api_client_test_LDADD = $(TEST_LDADD)
+tests_integration_stream_test_SOURCES = \
+	tests/integration/stream_test.c tests/integration/fault.h
+tests_integration_stream_test_LDADD = $(TEST_LDADD)
+
+CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_steer.sh \
+	tests/integration/cli_tail.sh tests/integration/cli_wait.sh
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh

@@ -13,10 +13,11 @@ tests_unit_str_test_LDADD = $(TEST_LDADD)
 tests_unit_utf8_test_LDADD = $(TEST_LDADD)
 tests_unit_sanitize_test_LDADD = $(TEST_LDADD)
 
-STORE_UNIT_TESTS = tests/unit/db_test
+STORE_UNIT_TESTS = tests/unit/db_test tests/unit/store_test
 check_PROGRAMS += $(STORE_UNIT_TESTS)
 TESTS += $(STORE_UNIT_TESTS)
 tests_unit_db_test_LDADD = $(TEST_LDADD)
+tests_unit_store_test_LDADD = $(TEST_LDADD)
 
 WIRE_UNIT_TESTS = tests/unit/sse_parser_test tests/unit/json_scan_test \
 	tests/unit/api_event_test
@@ -28,3 +29,14 @@ tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
 
 # The ui layer (its own fragment).
 include tests/unit/ui.mk
+CLIENT_UNIT_TESTS = tests/unit/api_budget_test tests/unit/api_error_test \
+	tests/unit/api_page_test tests/unit/api_retry_test \
+	tests/unit/api_url_test tests/unit/conf_test
+check_PROGRAMS += $(CLIENT_UNIT_TESTS)
+TESTS += $(CLIENT_UNIT_TESTS)
+tests_unit_api_budget_test_LDADD = $(TEST_LDADD)
+tests_unit_api_error_test_LDADD = $(TEST_LDADD)
+tests_unit_api_page_test_LDADD = $(TEST_LDADD)
+tests_unit_api_retry_test_LDADD = $(TEST_LDADD)
+tests_unit_api_url_test_LDADD = $(TEST_LDADD)
+tests_unit_conf_test_LDADD = $(TEST_LDADD)

@@ -1,0 +1,120 @@
+/* ISC licence: see COPYING.  Fuzz target for wire/api_event and the JSON
+ * scanner under it.
+ *
+ * Every input goes through api_event_parse and, when it is an event,
+ * api_event_json and api_event_view.  jansson is the oracle: what it
+ * accepts the scanner must accept, with the same type, id and
+ * processed_at; what the scanner accepts and jansson refuses must be one
+ * of the documented differences (integers past 64 bits, escaped lone
+ * surrogates, reals that overflow, \u0000 in an object key).  Text with
+ * a raw NUL byte, which jansson mis-reads, must be refused.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "base/xmalloc.h"
+#include "wire/api_event.h"
+#include "wire/json_scan.h"
+#include "fuzz.h"
+
+/* Is jansson's refusal one the scanner is documented not to make? */
+static int
+fuzz_known_difference(const char *why)
+{
+	return strstr(why, "too big") != NULL ||
+	    strstr(why, "Unicode") != NULL || strstr(why, "overflow") != NULL ||
+	    strstr(why, "NUL byte in object key") != NULL;
+}
+
+/* Check a scanned string against jansson's value of the same member. */
+static void
+fuzz_same_string(const char *mine, json_t *j, const char *key)
+{
+	json_t		*v = json_object_get(j, key);
+	const char	*s;
+
+	if (json_is_null(v) || v == NULL) {
+		if (mine != NULL)
+			fuzz_fail("%s: %s where jansson has none", key, mine);
+		return;
+	}
+	s = json_string_value(v);
+	if (mine == NULL || s == NULL || strcmp(mine, s) != 0 ||
+	    json_string_length(v) != strlen(mine))
+		fuzz_fail("%s differs from jansson", key);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char		*text = (const char *)data;
+	struct api_event	*ev;
+	struct api_event_view	 v;
+	json_error_t		 err;
+	json_t			*j;
+	char			*cause = NULL;
+	int			 valid;
+
+	valid = json_scan_valid(text, size);
+	j = json_loadb(text, size, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+	/* jansson's reading goes wrong at a raw NUL byte (it may accept the
+	 * text), which the scanner always refuses: no oracle then. */
+	if (j != NULL && memchr(text, '\0', size) != NULL) {
+		if (valid)
+			fuzz_fail("the scanner accepts a raw NUL");
+		json_decref(j);
+		j = NULL;
+	}
+	if (j != NULL && !valid)
+		fuzz_fail("jansson accepts what the scanner refuses");
+	if (j == NULL && valid && !fuzz_known_difference(err.text))
+		fuzz_fail("scanner accepts what jansson refuses: %s", err.text);
+
+	ev = api_event_parse(text, size, &cause);
+	if (ev == NULL) {
+		if (cause == NULL || *cause == '\0')
+			fuzz_fail("no cause for a refused event");
+		/* jansson may hold an event whose strings contain NUL. */
+		if (j != NULL && json_is_object(j) &&
+		    json_is_string(json_object_get(j, "type")) &&
+		    strstr(cause, "NUL") == NULL &&
+		    strstr(cause, "not a string") == NULL)
+			fuzz_fail("refused a valid event: %s", cause);
+		free(cause);
+		json_decref(j);
+		return 0;
+	}
+	if (!valid || ev->rawlen != size || memcmp(ev->raw, text, size) != 0)
+		fuzz_fail("an event from invalid text, or raw not verbatim");
+	if (ev->type_name == NULL || (ev->type == API_EV_UNKNOWN) !=
+	    (api_event_type_lookup(ev->type_name, strlen(ev->type_name)) ==
+	    API_EV_UNKNOWN))
+		fuzz_fail("type lookup");
+	if (j != NULL) {
+		fuzz_same_string(ev->type_name, j, "type");
+		fuzz_same_string(ev->id, j, "id");
+		fuzz_same_string(ev->processed_at, j, "processed_at");
+	}
+	if (api_event_json(ev, &cause) == NULL) {
+		if (j != NULL)
+			fuzz_fail("api_event_json fails where jansson works");
+		free(cause);
+		cause = NULL;
+	} else if (j == NULL || !json_equal(j, ev->json))
+		fuzz_fail("api_event_json differs from jansson");
+	if (api_event_view(ev, &v, &cause) == 0) {
+		if (v.tool_name != NULL && strlen(v.tool_name) > size)
+			fuzz_fail("view string longer than the input");
+		if (v.has_usage && (v.usage.input_tokens < 0 ||
+		    v.usage.output_tokens < 0 ||
+		    v.usage.cache_read_input_tokens < 0 ||
+		    v.usage.cache_creation_input_tokens < 0))
+			fuzz_fail("negative token counts");
+	} else
+		free(cause);
+	api_event_free(ev);
+	json_decref(j);
+	return 0;
+}
