@@ -10,7 +10,8 @@
 [ -n "${TMUX_BIN:-}" ] || TMUX_BIN=$(command -v tmux || :)
 [ -n "$TMUX_BIN" ] || skip_all "tmux not found"
 unset TMUX
-TSOCK="ph-test-$$"
+tmux_round=0
+TSOCK="ph-test-$$-0"
 at_exit '"$TMUX_BIN" -L "$TSOCK" kill-server 2>/dev/null'
 
 tm() {
@@ -21,6 +22,10 @@ tm() {
 tmux_start() {
 	_w=$1 _h=$2
 	shift 2
+	# A fresh server each time: a killed one may still be going away.
+	"$TMUX_BIN" -L "$TSOCK" kill-server 2>/dev/null
+	tmux_round=$((tmux_round + 1))
+	TSOCK="ph-test-$$-$tmux_round"
 	rm -f "$T/go" "$T/raw"
 	mkfifo "$T/go"
 	: > "$T/raw"
