@@ -37,6 +37,16 @@ static const struct cmd_entry	cmd_table[] = {
 	{ "deny", "SESSION TOOL_USE_EVENT_ID [--message TEXT]",
 	  "refuse a held tool call",
 	  "  --message TEXT   why, shown to the model\n", cmd_deny_exec },
+	{ "console", "[SESSION]", "open the operator console (the default)",
+	  NULL, cmd_console_exec },
+	{ "snapshot", "[--size WxH] [--session ID] [--keys KEYS] [--styles]",
+	  "print the console's screen, from the cache, as text",
+	  "  --size WxH       the screen size (default 100x30)\n"
+	  "  --session ID     open that session's timeline\n"
+	  "  --keys KEYS      type these keys first (names as in KEYS.md,\n"
+	  "                   separated by spaces)\n"
+	  "  --styles         follow each row with its style letters\n",
+	  cmd_snapshot_exec },
 	{ "wait", "SESSION --until idle|terminated",
 	  "wait until a session is idle or terminated",
 	  "  --until idle|terminated\n"

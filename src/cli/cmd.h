@@ -50,6 +50,8 @@ int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
 int	 cmd_approve_exec(struct cmd_globals *, int, char **);
 int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+int	 cmd_console_exec(struct cmd_globals *, int, char **);
+int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
 
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);

@@ -290,7 +290,42 @@ console_set_str(const char **dst, const char *src)
 	*dst = src != NULL ? xstrdup(src) : NULL;
 }
 
-/* The session's state after the reducer ran. */
+/* Are two strings that may be NULL equal? */
+static int
+console_str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
+	    strcmp(a, b) == 0);
+}
+
+/* Is st what cs already shows? */
+static int
+console_same_state(const struct console_session *cs,
+    const struct console_state *st)
+{
+	if (!cs->has_state || cs->st.status != st->status ||
+	    cs->st.created_us != st->created_us ||
+	    cs->st.last_event_us != st->last_event_us ||
+	    cs->st.tool_since_us != st->tool_since_us ||
+	    cs->st.tokens_in != st->tokens_in ||
+	    cs->st.tokens_out != st->tokens_out ||
+	    cs->st.cost_cents != st->cost_cents ||
+	    cs->st.errors != st->errors || cs->npending != st->npending ||
+	    !console_str_eq(cs->st.title, st->title) ||
+	    !console_str_eq(cs->st.agent, st->agent) ||
+	    !console_str_eq(cs->st.model, st->model) ||
+	    !console_str_eq(cs->st.stop_reason, st->stop_reason) ||
+	    !console_str_eq(cs->st.tool, st->tool))
+		return 0;
+	for (size_t i = 0; i < st->npending; i++)
+		if (strcmp(cs->pending[i].event_id, st->pending[i].event_id) !=
+		    0 || cs->pending[i].seq != st->pending[i].seq)
+			return 0;
+	return 1;
+}
+
+/* The session's state after the reducer ran (nothing if unchanged, so
+ * an idle console draws nothing). */
 void
 console_set_state(struct console *con, const char *id,
     const struct console_state *st)
@@ -300,6 +335,8 @@ console_set_state(struct console *con, const char *id,
 	size_t			 oldpending = cs->npending;
 	char			 msg[160];
 
+	if (console_same_state(cs, st))
+		return;
 	cs->st.status = st->status;
 	console_set_str(&cs->st.title, st->title);
 	console_set_str(&cs->st.agent, st->agent);

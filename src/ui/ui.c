@@ -121,19 +121,25 @@ ui_handle(struct ui *ui, struct ui_input *ev, int n)
 		ui_input(ui, &ev[i]);
 }
 
-/* The terminal has input. */
-static void
-ui_io_cb(struct loop_io *io, int fd, int events, void *arg)
+/* Handle the input the backend holds now. */
+void
+ui_drain(struct ui *ui)
 {
-	struct ui	*ui = arg;
-	struct ui_input	 ev[UI_INPUT_BATCH];
-	int		 n;
+	struct ui_input	ev[UI_INPUT_BATCH];
+	int		n;
 
 	do {
 		n = ui_backend_read(ui->backend, ev, UI_INPUT_BATCH);
 		ui_handle(ui, ev, n);
 	} while (n == UI_INPUT_BATCH);
 	ui_arm_esc(ui);
+}
+
+/* The terminal has input. */
+static void
+ui_io_cb(struct loop_io *io, int fd, int events, void *arg)
+{
+	ui_drain(arg);
 }
 
 /* Partial input timed out: it was typed as is (a lone Esc). */

@@ -92,6 +92,9 @@ void		 ui_dirty(struct ui *);
 void		 ui_frame(struct ui *);
 /* The terminal changed size (SIGWINCH; tests after a text resize). */
 void		 ui_resized(struct ui *);
+/* Handle whatever input the backend holds now (the headless backend's
+ * typed keys; a terminal backend's buffered input). */
+void		 ui_drain(struct ui *);
 /* Feed one input event as if read from the terminal. */
 void		 ui_input(struct ui *, const struct ui_input *);
 /* A message on the status line for a moment. */
