@@ -52,6 +52,16 @@ int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
 int	 cmd_console_exec(struct cmd_globals *, int, char **);
 int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
+struct cancel;
+
+/* Subcommands (cmd_<name>.c). */
+int	 cmd_demo_exec(struct cmd_globals *, int, char **);
+int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
+int	 cmd_serve_exec(struct cmd_globals *, int, char **);
+int	 cmd_tool_exec(struct cmd_globals *, int, char **);
+
+/* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
+void	 cmd_cancel_on_signals(struct cancel *);
 
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);
