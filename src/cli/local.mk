@@ -12,6 +12,7 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c
-	%reldir%/cmd.c %reldir%/cmd.h \
+# The local harness's commands.
+src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
