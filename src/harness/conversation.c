@@ -209,7 +209,7 @@ conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 			tid = hjson_str(ev, "id");
 		json_object_set_new(cv->tool_ids, hjson_str(ev, "id"),
 		    json_string(tid));
-		json_array_append_new(cv->assistant, json_pack("{sssssOss}",
+		json_array_append_new(cv->assistant, json_pack("{sssssssOss}",
 		    "type", "tool_use", "id", tid, "name", hjson_str(ev,
 		    "name"), "input", json_object_get(ev, "input"), "x_event",
 		    hjson_str(ev, "id")));
