@@ -71,7 +71,9 @@ cmd_console_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = CMD_EXIT_USAGE;
 		goto out;
 	}
-	cc.endpoint = api_client_url(c.client);
+	/* The harness socket's path says nothing useful: "local". */
+	cc.endpoint = strncmp(api_client_url(c.client), "unix:", 5) == 0 ?
+	    "local harness" : api_client_url(c.client);
 	h = chost_create(c.loop, st, c.client);
 	if (chost_open(h, &uo, km, &cc, &cause) != 0) {
 		fprintf(stderr, "pilothouse: %s\n", cause);

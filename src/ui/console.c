@@ -248,6 +248,12 @@ console_session(struct console *con, const char *id)
 	con->sessions = xreallocarray(con->sessions, con->nsessions + 1,
 	    sizeof *con->sessions);
 	con->sessions[con->nsessions++] = cs;
+	if (con->want_open != NULL && strcmp(con->want_open, id) == 0) {
+		free(con->want_open);
+		con->want_open = NULL;
+		ui_pop_to(con->ui, con->fleet);
+		ui_push(con->ui, pane_session_create(con, cs, 1));
+	}
 	ui_dirty(con->ui);
 	return cs;
 }
@@ -384,12 +390,13 @@ console_set_state(struct console *con, const char *id,
 
 /* Remember a send to toast its outcome; returns its token. */
 static uint64_t
-console_track(struct console *con, const char *what)
+console_track(struct console *con, const char *what, const char *hint)
 {
 	struct console_send	*s;
 
 	if (con->nsends == CONSOLE_MAX_SENDS) {
 		free(con->sends[0].what);
+		free(con->sends[0].hint);
 		memmove(&con->sends[0], &con->sends[1],
 		    (CONSOLE_MAX_SENDS - 1) * sizeof con->sends[0]);
 		con->nsends--;
@@ -397,6 +404,7 @@ console_track(struct console *con, const char *what)
 	s = &con->sends[con->nsends++];
 	s->token = ++con->next_token;
 	s->what = xstrdup(what);
+	s->hint = hint != NULL ? xstrdup(hint) : NULL;
 	return s->token;
 }
 
@@ -411,8 +419,12 @@ console_sent(struct console *con, uint64_t token, const char *error)
 			ui_toast(con->ui, 1, "%s failed: %s",
 			    con->sends[i].what, error);
 		else
-			ui_toast(con->ui, 0, "%s: done", con->sends[i].what);
+			ui_toast(con->ui, 0, "%s: done%s%s",
+			    con->sends[i].what, con->sends[i].hint != NULL ?
+			    " -- " : "", con->sends[i].hint != NULL ?
+			    con->sends[i].hint : "");
 		free(con->sends[i].what);
+		free(con->sends[i].hint);
 		memmove(&con->sends[i], &con->sends[i + 1],
 		    (con->nsends - i - 1) * sizeof con->sends[0]);
 		con->nsends--;
@@ -420,10 +432,11 @@ console_sent(struct console *con, uint64_t token, const char *error)
 	}
 }
 
-/* Send events (a JSON array; taken) and audit the action. */
+/* Send events (a JSON array; taken) and audit the action; the hint
+ * (or NULL) is said with the outcome. */
 static void
 console_send(struct console *con, struct console_session *cs, json_t *events,
-    const char *action, const char *ids, const char *detail)
+    const char *action, const char *ids, const char *detail, const char *hint)
 {
 	char		*body, what[160];
 	uint64_t	 token;
@@ -443,8 +456,9 @@ console_send(struct console *con, struct console_session *cs, json_t *events,
 	}
 	if (con->host.audit != NULL)
 		con->host.audit(con->host.arg, cs->id, action, ids, detail);
-	token = console_track(con, what);
-	ui_toast(con->ui, 0, "%s: sending", what);
+	token = console_track(con, what, hint);
+	ui_toast(con->ui, 0, "%s: sending%s%s", what, hint != NULL ? " -- " :
+	    "", hint != NULL ? hint : "");
 	if (con->host.send != NULL)
 		con->host.send(con->host.arg, cs->id, body, token);
 	free(body);
@@ -461,16 +475,17 @@ console_steer(struct console *con, struct console_session *cs,
 	    "content", "type", "text", "text", text);
 	free(cs->draft);
 	cs->draft = NULL;
-	console_send(con, cs, ev, "steer", "", text);
+	console_send(con, cs, ev, "steer", "", text, NULL);
 }
 
-/* A user.interrupt. */
+/* A user.interrupt (hint: said with the outcome, or NULL). */
 void
-console_interrupt(struct console *con, struct console_session *cs)
+console_interrupt(struct console *con, struct console_session *cs,
+    const char *hint)
 {
 	cs->interrupted = 1;
 	console_send(con, cs, json_pack("[{s:s}]", "type", "user.interrupt"),
-	    "interrupt", "", "");
+	    "interrupt", "", "", hint);
 }
 
 /* A user.tool_confirmation. */
@@ -485,7 +500,7 @@ console_confirm(struct console *con, struct console_session *cs,
 	if (!allow && reason != NULL && *reason != '\0')
 		json_object_set_new(ev, "deny_message", json_string(reason));
 	console_send(con, cs, json_pack("[o]", ev), allow ? "approve" : "deny",
-	    use_id, reason != NULL ? reason : "");
+	    use_id, reason != NULL ? reason : "", NULL);
 }
 
 /* A user.custom_tool_result. */
@@ -498,7 +513,7 @@ console_custom_result(struct console *con, struct console_session *cs,
 	ev = json_pack("[{s:s, s:s, s:[{s:s, s:s}], s:b}]", "type",
 	    "user.custom_tool_result", "custom_tool_use_id", use_id,
 	    "content", "type", "text", "text", text, "is_error", 0);
-	console_send(con, cs, ev, "custom tool result", use_id, text);
+	console_send(con, cs, ev, "custom tool result", use_id, text, NULL);
 }
 
 /* What a prompt acts on: the session and maybe a tool use. */
@@ -634,12 +649,12 @@ console_interrupt_yes(void *arg)
 
 	if (t->session != NULL) {
 		if ((cs = console_find(t->con, t->session)) != NULL)
-			console_interrupt(t->con, cs);
+			console_interrupt(t->con, cs, NULL);
 		return;
 	}
 	for (size_t i = 0; i < t->con->nsessions; i++)
 		if (t->con->sessions[i]->tagged)
-			console_interrupt(t->con, t->con->sessions[i]);
+			console_interrupt(t->con, t->con->sessions[i], NULL);
 }
 
 /* Ask y/N before interrupting cs, or every tagged session if any. */
@@ -733,7 +748,10 @@ console_open(struct console *con, const char *id)
 	struct console_session	*cs = console_find(con, id);
 
 	if (cs == NULL) {
-		ui_toast(con->ui, 1, "no session %s", id);
+		/* Not listed yet: open it when it shows up. */
+		free(con->want_open);
+		con->want_open = xstrdup(id);
+		ui_toast(con->ui, 0, "waiting for session %s", id);
 		return;
 	}
 	ui_pop_to(con->ui, con->fleet);
@@ -1016,10 +1034,13 @@ console_free(struct console *con)
 	for (size_t i = 0; i < con->nsessions; i++)
 		console_session_free(con, con->sessions[i]);
 	free(con->sessions);
-	for (size_t i = 0; i < con->nsends; i++)
+	for (size_t i = 0; i < con->nsends; i++) {
 		free(con->sends[i].what);
+		free(con->sends[i].hint);
+	}
 	evcache_free(con->cache);
 	free((char *)con->cfg.endpoint);
+	free(con->want_open);
 	free(con);
 }
 

@@ -42,6 +42,7 @@ struct console_session {
 struct console_send {
 	uint64_t	 token;
 	char		*what;		/* "approve bash on sesn_..." */
+	char		*hint;		/* said with the outcome, or NULL */
 };
 
 struct console {
@@ -57,6 +58,7 @@ struct console {
 	uint64_t		 next_token;
 	int64_t			 clock_us;	/* tests: fixed; 0: real */
 	int			 grid_n;	/* last grid size */
+	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */
 };
 
@@ -87,7 +89,7 @@ void		 console_count(int64_t, char *, size_t);
 void		 console_steer(struct console *, struct console_session *,
 		    const char *);
 void		 console_interrupt(struct console *,
-		    struct console_session *);
+		    struct console_session *, const char *);
 void		 console_confirm(struct console *, struct console_session *,
 		    const char *, int, const char *);
 void		 console_custom_result(struct console *,

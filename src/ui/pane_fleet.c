@@ -47,13 +47,13 @@ static const struct {
 	[FC_MODEL] = { "MODEL", 14, 1, 0 },
 	[FC_AGE] = { "AGE", 5, 4, 1 },
 	[FC_LAST] = { "LAST", 5, 7, 1 },
-	[FC_TOOL] = { "TOOL", 16, 6, 0 },
+	[FC_TOOL] = { "TOOL", 14, 6, 0 },
 	[FC_TOKENS] = { "IN/OUT", 13, 5, 1 },
 	[FC_COST] = { "COST", 8, 3, 1 },
 	[FC_PENDING] = { "PEND", 4, 8, 1 },
 };
 
-#define FLEET_MIN_TITLE	12
+#define FLEET_MIN_TITLE	20
 #define FLEET_PREVIEW_W	140	/* from this width, a live preview */
 #define FLEET_TABLE_W	92	/* the table's width beside it */
 

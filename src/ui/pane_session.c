@@ -1437,9 +1437,8 @@ sess_action(struct pane *p, enum ui_action a, int arg)
 	case UI_ACT_ESC_INTERRUPT:
 		if (console_status(s->con, s->cs) == CONSOLE_RUNNING ||
 		    console_status(s->con, s->cs) == CONSOLE_STALLED) {
-			console_interrupt(s->con, s->cs);
-			ui_toast(s->con->ui, 0, "interrupt sent (Esc "
-			    "interrupts a running turn here; q goes back)");
+			console_interrupt(s->con, s->cs, "Esc interrupts a "
+			    "running turn in this view; q goes back");
 			return 1;
 		}
 		if (s->search != NULL) {

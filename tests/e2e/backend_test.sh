@@ -71,8 +71,7 @@ for b in $backends; do
 	tmux_keys C-c
 	wait_for 5 tmux_dead
 	ok $? "$b: C-c is a key, not a signal: the program detaches"
-	is "$(tm display -p -t t '#{pane_dead_status}')" 0 \
-	    "$b: and exits cleanly"
+	is "$(tmux_exit)" 0 "$b: and exits cleanly"
 	tm kill-server 2>/dev/null
 
 	tmux_start 100 30 "$PROBE" "$b" "$T/hostile.txt"

@@ -18,7 +18,8 @@ tm() {
 	"$TMUX_BIN" -L "$TSOCK" "$@"
 }
 
-# tmux_start W H CMD...: start CMD in a W x H window, recording output.
+# tmux_start W H CMD...: start CMD in a W x H window, recording output;
+# its exit status goes to $T/exit (tmux_exit).
 tmux_start() {
 	_w=$1 _h=$2
 	shift 2
@@ -26,11 +27,15 @@ tmux_start() {
 	"$TMUX_BIN" -L "$TSOCK" kill-server 2>/dev/null
 	tmux_round=$((tmux_round + 1))
 	TSOCK="ph-test-$$-$tmux_round"
-	rm -f "$T/go" "$T/raw"
+	rm -f "$T/go" "$T/raw" "$T/exit"
 	mkfifo "$T/go"
 	: > "$T/raw"
 	tm -f /dev/null new-session -d -s t -x "$_w" -y "$_h" \
-	    "read _ < '$T/go'; exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 $*" &&
+	    "read _ < '$T/go'; env LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+	    XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' \
+	    XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	    XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
+	    PILOTHOUSE_DATADIR='$PILOTHOUSE_DATADIR' $*; echo \$? > '$T/exit'" &&
 	tm set -g remain-on-exit on >/dev/null &&
 	tm set -g default-terminal tmux-256color >/dev/null &&
 	tm pipe-pane -o -t t "cat >> '$T/raw'" &&
@@ -60,4 +65,11 @@ tmux_dead() {
 # tmux_keys KEYS...: type keys (tmux key names).
 tmux_keys() {
 	tm send-keys -t t "$@"
+}
+
+# The program's exit status (128+N for signal N), written by the shell
+# that ran it ("none" if it has not exited).
+tmux_exit() {
+	wait_for 10 test -s "$T/exit"
+	cat "$T/exit" 2>/dev/null || echo none
 }
