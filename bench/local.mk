@@ -10,3 +10,8 @@ bench_store_schema_SOURCES = bench/store_schema.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_store_schema_LDADD = $(TEST_LDADD)
 check_PROGRAMS += $(BENCH_BINS)
+# The console: indexing, keystroke -> frame, fleet scrolling, bytes.
+BENCH_BINS += bench/console_bench
+bench_console_bench_SOURCES = bench/console_bench.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_console_bench_LDADD = $(TEST_LDADD) -lutil

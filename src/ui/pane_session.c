@@ -31,7 +31,7 @@
 #define SESS_INDENT	4	/* text under a row's header */
 #define SESS_TIME_W	9	/* "14:02:16 " */
 #define SESS_MAX_LANE	4	/* lanes indented at most this deep */
-#define SESS_JSON_MAX	(8 * 1024 * 1024)	/* raw view of one event */
+#define SESS_MSG_LINES	12	/* lines of a message before C-o */
 
 enum sl_kind {
 	SL_HEAD,	/* the row's header, drawn from the event */
@@ -396,6 +396,17 @@ sess_build(struct sess *s, uint32_t idx, struct api_event *ev)
 			sl_text(l, SL_TEXT, e->type == API_EV_USER_MESSAGE ?
 			    UI_STYLE_USER : UI_STYLE_AGENT, sl_own(l, text),
 			    strlen(text), w, 1);
+		/* A long message shows its start until expanded, so one new
+		 * event never repaints a whole screen of text. */
+		if (!expanded && l->n > SESS_MSG_LINES + 2) {
+			char	*more;
+
+			xasprintf(&more, "%zu more lines (C-o shows them)",
+			    l->n - 1 - SESS_MSG_LINES);
+			l->n = 1 + SESS_MSG_LINES;
+			sl_add(l, SL_LABEL, UI_STYLE_DIM, sl_own(l, more),
+			    strlen(more), 0);
+		}
 		break;
 	case API_EV_SESSION_ERROR:
 	case API_EV_WORKFLOW_RUN_ERROR:
@@ -1152,6 +1163,12 @@ sess_draw(struct pane *p, const struct pane_frame *f)
 		draw_text(&tlr, 2, 0, -1, UI_STYLE_DIM, "no events yet");
 		return;
 	}
+	/*
+	 * Following, nothing is highlighted: the newest row is the one
+	 * that matters, and a highlight moving down with every event would
+	 * keep terminals from scrolling (the highlighted line changes, so
+	 * curses cannot reuse it): only new lines are sent this way.
+	 */
 	if (s->follow)
 		sess_follow(s);
 	if (s->sel >= nrows)
@@ -1167,7 +1184,8 @@ sess_draw(struct pane *p, const struct pane_frame *f)
 		}
 		for (k = r == s->top ? s->top_off : 0; k < (int)l->n &&
 		    y < th; k++)
-			sess_draw_line(s, &tlr, y++, idx, l, k, r == s->sel,
+			sess_draw_line(s, &tlr, y++, idx, l, k,
+			    r == s->sel && !s->follow,
 			    r >= nlog);
 		if (r >= nlog)
 			sl_free(l);
