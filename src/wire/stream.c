@@ -549,6 +549,13 @@ stream_take(struct stream *s, struct api_event *ev)
 		stream_end(s);
 	return;
 dup:
+	/* Resuming at the terminal event: the session is over. */
+	if (ev->type == API_EV_SESSION_DELETED ||
+	    ev->type == API_EV_SESSION_STATUS_TERMINATED) {
+		s->ending = 1;
+		if (s->state == STREAM_LIVE && !s->dead)
+			stream_end(s);
+	}
 	api_event_free(ev);
 }
 
