@@ -285,6 +285,24 @@ main(void)
 		fault_stop(&f);
 	}
 
+	/* A slow history while the stream bursts: held, then paused. */
+	{
+		const char *args[] = { "--events", "400", "--history", "50",
+		    "--interval", "1", "--history-delay", "300", "--same-ts",
+		    "2", NULL };
+		struct stream_opts	small = o;
+
+		small.max_held = 4096;
+		small.heartbeat_ms = 200;	/* a pause is not silence */
+		if ((r = scenario("paused", args, 1, &small, &connects,
+		    &f))) {
+			is_int(connects, 1, "paused: one connection, not "
+			    "taken for dead while paused");
+			run_free(r);
+		}
+		fault_stop(&f);
+	}
+
 	/* Every byte in its own chunk. */
 	{
 		const char *args[] = { "--events", "60", "--history", "5",
