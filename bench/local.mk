@@ -15,3 +15,7 @@ BENCH_BINS += bench/console_bench
 bench_console_bench_SOURCES = bench/console_bench.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_console_bench_LDADD = $(TEST_LDADD) -lutil
+BENCH_BINS += bench/sse_server
+bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_sse_server_LDADD = $(TEST_LDADD)

@@ -3,6 +3,12 @@
  * SESSION...: print each session's whole history, then follow it live,
  * every event exactly once (wire/stream.h).
  *
+ * Every event is stored in the cache (store/store.h) as it is printed.
+ * A session whose whole history is cached already is printed from the
+ * cache, then followed from where the cache ends, so only what is new is
+ * fetched.  Once a session's history has been read to the end, the cache
+ * is told it holds all of it.
+ *
  * --json prints every event's JSON exactly as the server sent it, one a
  * line; otherwise one human line per event (more for multi-line text),
  * every string from the server made safe by base/sanitize.h.  Output is
@@ -27,6 +33,7 @@
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
 #include "cli/connect.h"
+#include "store/store.h"
 #include "wire/stream.h"
 
 #define TAIL_MAX_TEXT	4000	/* bytes of one event's text shown */
@@ -35,6 +42,7 @@
 struct tail {
 	struct connect		 c;
 	struct stream_mgr	*mgr;
+	struct store		*store;
 	struct loop_timer	*flush;		/* stdout, once per turn */
 	int			 json;
 	int			 multi;		/* prefix lines with the session */
@@ -94,7 +102,7 @@ tail_content(struct buf *b, json_t *content)
  * note of how much was left out; continuation lines are indented.
  */
 static void
-tail_human(struct tail *t, struct stream *s, struct api_event *ev)
+tail_human(struct tail *t, const char *session, struct api_event *ev)
 {
 	struct api_event_view	 v;
 	struct buf		*b = &t->line, body;
@@ -104,7 +112,7 @@ tail_human(struct tail *t, struct stream *s, struct api_event *ev)
 
 	buf_reset(b);
 	if (t->multi) {
-		tail_safe(b, stream_session(s), strlen(stream_session(s)));
+		tail_safe(b, session, strlen(session));
 		tail_puts(b, " ");
 	}
 	/* "2026-11-19T14:02:11.694913Z": show 14:02:11.694. */
@@ -215,34 +223,106 @@ tail_until(struct tail *t, struct api_event *ev)
 	    strcmp(v.stop_reason, t->until_reason) == 0;
 }
 
-/* One event of the log: print it, and stop if it is the awaited one. */
+/* Print one event; non-zero when it is the one --until awaits. */
+static int
+tail_print(struct tail *t, const char *session, struct api_event *ev)
+{
+	if (t->json)
+		printf("%.*s\n", (int)ev->rawlen, ev->raw);
+	else
+		tail_human(t, session, ev);
+	if (tail_until(t, ev)) {
+		t->matched = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* One event of the log: cache it, print it, stop if it was awaited. */
 static void
 tail_event(struct stream *s, struct api_event *ev, void *arg)
 {
 	struct tail	*t = arg;
 
-	if (t->matched) {
-		api_event_free(ev);
-		return;
-	}
-	if (t->json)
-		printf("%.*s\n", (int)ev->rawlen, ev->raw);
-	else
-		tail_human(t, s, ev);
-	if (!loop_timer_armed(t->flush))
-		loop_timer_arm(t->flush, 0);
-	if (tail_until(t, ev)) {
-		t->matched = 1;
-		loop_exit(t->c.loop, CMD_EXIT_OK);
+	if (!t->matched) {
+		store_event_put(t->store, stream_session(s), ev);
+		if (tail_print(t, stream_session(s), ev))
+			loop_exit(t->c.loop, CMD_EXIT_OK);
+		if (!loop_timer_armed(t->flush))
+			loop_timer_arm(t->flush, 0);
 	}
 	api_event_free(ev);
 }
 
-/* A frame that was not an event: say so on stderr, and carry on. */
+/*
+ * Print what the cache holds of a session and return 1 with the place to
+ * follow from, if it holds the whole history; 0 if the history must be
+ * fetched; -1 on a cache error; 2 when --until was met in the cache.
+ */
+static int
+tail_cached(struct tail *t, const char *session, struct stream_sync *from)
+{
+	struct store_sync	 sy;
+	struct store_iter	*it;
+	struct store_event	 e;
+	struct api_event	*ev;
+	char			*cause = NULL;
+	int			 r;
+
+	memset(from, 0, sizeof *from);
+	if ((r = store_sync_get(t->store, session, &sy, &cause)) <= 0 ||
+	    !sy.full_history || sy.last_processed_at == NULL) {
+		if (r == 1)
+			store_sync_clear(&sy);
+		goto out;
+	}
+	it = store_iter_events(t->store, session, 0, NULL, STORE_ITER_RAW,
+	    &cause);
+	while (it != NULL && (r = store_iter_next(it, &e, &cause)) == 1) {
+		if (e.processed_us == -1)
+			continue;	/* a queued echo: not in the log yet */
+		if ((ev = api_event_parse(e.raw, e.rawlen, &cause)) == NULL) {
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		r = tail_print(t, session, ev);
+		api_event_free(ev);
+		if (r) {
+			r = 2;
+			break;
+		}
+	}
+	store_iter_free(it);
+	if (it == NULL || r == -1) {
+		store_sync_clear(&sy);
+		goto out;
+	}
+	from->processed_at = sy.last_processed_at;
+	from->ids = sy.seen_ids;
+	from->nids = sy.nseen;
+	sy.last_processed_at = NULL;
+	sy.seen_ids = NULL;
+	sy.nseen = 0;
+	store_sync_clear(&sy);
+	return r == 2 ? 2 : 1;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "pilothouse: cache: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* A frame that was not an event: record it, say so, and carry on. */
 static void
 tail_decode_error(struct stream *s, const char *p, size_t len,
     const char *why, void *arg)
 {
+	struct tail	*t = arg;
+
+	store_decode_error_put(t->store, stream_session(s), why, p, len);
 	fprintf(stderr, "pilothouse: %s: skipped a malformed event: ",
 	    stream_session(s));
 	connect_print(stderr, why, "\n");
@@ -259,6 +339,8 @@ tail_state(struct stream *s, enum stream_state st,
 	if (st == STREAM_BACKOFF && err != NULL && err->message != NULL)
 		log_info("%s: reconnecting: %s", stream_session(s),
 		    err->message);
+	if (st == STREAM_LIVE)
+		store_sync_set_full(t->store, stream_session(s));
 	if (st != STREAM_ENDED && st != STREAM_FAILED)
 		return;
 	if (st == STREAM_FAILED) {
@@ -316,6 +398,8 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 	};
 	const struct cmd_entry		*ce = cmd_find("tail");
 	struct tail			 t;
+	struct stream_sync		 from;
+	char				*cause = NULL;
 	int				 ch, rv, owned = 0;
 
 	memset(&t, 0, sizeof t);
@@ -349,10 +433,32 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 	if (loop_signal(t.c.loop, SIGINT, tail_signal, &t) != 0 ||
 	    loop_signal(t.c.loop, SIGTERM, tail_signal, &t) != 0)
 		fatal("loop_signal");
+	if ((t.store = store_open(NULL, 0, &cause)) == NULL) {
+		fprintf(stderr, "pilothouse: cache: %s\n", cause);
+		free(cause);
+		rv = CMD_EXIT_LOCAL;
+		goto close;
+	}
 	t.mgr = stream_mgr_create(t.c.client, &connect_stream_opts, &ops);
-	for (int i = 0; i < argc; i++)
-		stream_follow(t.mgr, argv[i], NULL, &t);
-	rv = loop_run(t.c.loop);
+	rv = CMD_EXIT_OK;
+	for (int i = 0; i < argc && rv == CMD_EXIT_OK && !t.matched; i++) {
+		switch (tail_cached(&t, argv[i], &from)) {
+		case -1:
+			rv = CMD_EXIT_LOCAL;
+			break;
+		case 2:
+			t.nsess = 0;	/* --until was met: follow nothing */
+			break;
+		default:
+			if (t.nsess != 0)
+				stream_follow(t.mgr, argv[i], from.processed_at
+				    != NULL ? &from : NULL, &t);
+			break;
+		}
+		stream_sync_clear(&from);
+	}
+	if (rv == CMD_EXIT_OK && t.nsess != 0)
+		rv = loop_run(t.c.loop);
 	fflush(stdout);
 	if (rv == CMD_EXIT_OK && t.until_type != NULL && !t.matched) {
 		fprintf(stderr, "pilothouse: the session%s ended without %s%s%s\n",
@@ -362,6 +468,14 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = CMD_EXIT_FAIL;
 	}
 	stream_mgr_free(t.mgr);
+	if (store_flush(t.store, &cause) != 0) {
+		fprintf(stderr, "pilothouse: cache: %s\n", cause);
+		free(cause);
+		if (rv == CMD_EXIT_OK)
+			rv = CMD_EXIT_LOCAL;
+	}
+	store_close(t.store);
+close:
 	loop_timer_free(t.flush);
 	buf_clear(&t.line);
 	connect_close(&t.c);

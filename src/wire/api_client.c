@@ -65,6 +65,7 @@ struct api_request {
 	int			 opened;	/* stream: open_cb called */
 	int			 too_big;	/* body passed max_body */
 	int			 cancelled;	/* api_cancel while in libcurl */
+	int			 paused;	/* a stream that stopped reading */
 	int			 in_done;	/* done_cb is running */
 	struct buf		 resp;		/* body, or an error body */
 	char			*request_id;	/* headers of the last answer */
@@ -195,8 +196,8 @@ api_client_create(struct loop *loop, const char *url, const char *key,
 	TAILQ_INIT(&c->running);
 	TAILQ_INIT(&c->backoff);
 	TAILQ_INIT(&c->reap);
-	/* The local harness has no limits: no budget for unix sockets. */
-	if (c->url.unix_path != NULL) {
+	/* Local servers (the harness, test servers) have no limits. */
+	if (c->url.local) {
 		api_budget_init(&c->budget[API_CLASS_READ], 0, API_WINDOW);
 		api_budget_init(&c->budget[API_CLASS_CREATE], 0, API_WINDOW);
 	} else {
@@ -640,7 +641,11 @@ api_write_cb(char *p, size_t size, size_t n, void *arg)
 	if (r->http == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->http);
 	if (r->data_cb != NULL && r->http >= 200 && r->http < 300) {
-		r->data_cb(p, len, r->arg);
+		if (r->data_cb(p, len, r->arg) == API_DATA_PAUSE &&
+		    !r->cancelled) {
+			r->paused = 1;
+			return CURL_WRITEFUNC_PAUSE;
+		}
 		return r->cancelled ? 0 : len;
 	}
 	if (r->http >= 300) {
@@ -810,6 +815,16 @@ api_cancel(struct api_request *r)
 		break;
 	}
 	api_request_free(r);
+}
+
+/* Read a paused stream again; libcurl offers the held bytes first. */
+void
+api_resume(struct api_request *r)
+{
+	if (r == NULL || !r->paused || r->easy == NULL)
+		return;
+	r->paused = 0;
+	curl_easy_pause(r->easy, CURLPAUSE_CONT);
 }
 
 /* Run the loop until r is over; hand back its body or its error. */

@@ -26,8 +26,10 @@
  * writes the API counts and a queued steering action is better than a
  * refused one.  Requests over budget wait in a FIFO per class -- they are
  * never refused -- so 1,000 streams reconnecting at once are spread over
- * the following minutes.  Each attempt of a retried request counts.  A
- * unix: endpoint (the local harness, which has no limits) is exempt.
+ * the following minutes.  Each attempt of a retried request counts.
+ * Local endpoints -- unix: sockets and http:// on loopback, that is the
+ * local harness and test servers, which have no such limits -- are
+ * exempt; the real API is only reachable over https.
  *
  * Callbacks.  open and data run while libcurl is delivering (they may
  * call api_start and api_cancel, which are deferred safely); done runs
@@ -71,8 +73,15 @@ struct api_response {
 typedef void	(*api_done_cb)(const struct api_response *, void *);
 /* A stream's 2xx headers arrived: the server is now subscribed. */
 typedef void	(*api_open_cb)(void *);
-/* Stream bytes as they arrive (2xx only); borrowed for the call. */
-typedef void	(*api_data_cb)(const char *, size_t, void *);
+/*
+ * Stream bytes as they arrive (2xx only); borrowed for the call.  Return
+ * API_DATA_PAUSE, without having used the bytes, to stop reading: they
+ * are offered again after api_resume(), and meanwhile TCP holds the
+ * server back.
+ */
+typedef int	(*api_data_cb)(const char *, size_t, void *);
+#define API_DATA_OK	0
+#define API_DATA_PAUSE	1
 
 /* A request for api_start(); only method, path and done are required. */
 struct api_spec {
@@ -137,6 +146,8 @@ struct api_request	*api_start(struct api_client *,
 /* Abandon a request; its done callback will not run.  NULL is ignored;
  * ignored from inside the request's own done callback. */
 void			 api_cancel(struct api_request *);
+/* Read a paused stream again (from the loop, not from its callbacks). */
+void			 api_resume(struct api_request *);
 /*
  * Run the loop until req (started with done == NULL) is over, then free
  * it.  0 with *body (NUL-terminated, caller frees) and *len on success;

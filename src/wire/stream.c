@@ -40,6 +40,7 @@ struct stream {
 	int			 resync;	/* reconnect without backoff */
 	int			 progress;	/* a live event this connection */
 	int			 opened;	/* a stream ever opened */
+	int			 paused;	/* reading stopped while syncing */
 	unsigned		 attempt;	/* failures in a row */
 	unsigned		 connects;
 	int64_t			 retry_after;	/* server's wish, -1 if none */
@@ -76,7 +77,7 @@ static void	 stream_take(struct stream *, struct api_event *);
 static void	 stream_timer_cb(struct loop_timer *, void *);
 static void	 stream_reaper_cb(struct loop_timer *, void *);
 static void	 stream_open_cb(void *);
-static void	 stream_data_cb(const char *, size_t, void *);
+static int	 stream_data_cb(const char *, size_t, void *);
 static void	 stream_done_cb(const struct api_response *, void *);
 static void	 stream_page_cb(const struct api_response *, void *);
 static int	 stream_frame_cb(const struct sse_frame *, void *);
@@ -142,8 +143,8 @@ stream_mgr_create(struct api_client *c, const struct stream_opts *opts,
 		m->opts.page_limit = STREAM_PAGE_LIMIT;
 	if (m->opts.max_frame == 0)
 		m->opts.max_frame = SSE_DEFAULT_MAX_FRAME;
-	if (m->opts.max_buffered == 0)
-		m->opts.max_buffered = STREAM_MAX_BUFFERED;
+	if (m->opts.max_held == 0)
+		m->opts.max_held = STREAM_MAX_HELD;
 	while (m->opts.deltas != NULL && m->opts.deltas[n] != NULL)
 		n++;
 	m->deltas = xcalloc(n + 1, sizeof *m->deltas);
@@ -308,6 +309,7 @@ stream_drop(struct stream *s)
 	s->nheld = s->heldsize = s->heldbytes = 0;
 	free(s->cursor);
 	s->cursor = NULL;
+	s->paused = 0;
 }
 
 /* Open the stream; the history follows once it is open. */
@@ -400,9 +402,9 @@ stream_timer_cb(struct loop_timer *t, void *arg)
 		return;
 	}
 	idle = loop_now(s->mgr->loop) - s->last_rx;
-	if (idle < s->mgr->opts.heartbeat_ms || s->stream_over) {
-		/* (A stream that ended already is not waited for.) */
-		if (s->stream_over)
+	if (idle < s->mgr->opts.heartbeat_ms || s->stream_over || s->paused) {
+		/* (A stream that ended, or that we paused, is not silent.) */
+		if (s->stream_over || s->paused)
 			idle = 0;
 		loop_timer_arm(s->timer, s->mgr->opts.heartbeat_ms - idle);
 		return;
@@ -427,22 +429,28 @@ stream_open_cb(void *arg)
 	stream_page(s);
 }
 
-/* Bytes of the stream. */
-static void
+/* Bytes of the stream; paused while too much is held for the sync. */
+static int
 stream_data_cb(const char *p, size_t len, void *arg)
 {
 	struct stream	*s = arg;
 
 	s->last_rx = loop_now(s->mgr->loop);
 	if (s->dead || s->sreq == NULL)
-		return;
+		return API_DATA_OK;
+	if (s->state == STREAM_SYNCING &&
+	    s->heldbytes >= s->mgr->opts.max_held) {
+		s->paused = 1;
+		return API_DATA_PAUSE;
+	}
 	/*
 	 * Oversized frames were reported through stream_sse_error_cb and an
 	 * abort means the frame callback dropped this connection: either
 	 * way there is nothing more to do with these bytes.
 	 */
-	if (sse_parser_feed(s->sse, p, len) != SSE_OK)
-		return;
+	if (sse_parser_feed(s->sse, p, len) == SSE_ERR_ABORTED)
+		log_debug("stream %s: connection dropped mid-chunk", s->id);
+	return API_DATA_OK;
 }
 
 /* The stream request is over. */
@@ -549,6 +557,13 @@ stream_take(struct stream *s, struct api_event *ev)
 		stream_end(s);
 	return;
 dup:
+	/* Resuming at the terminal event: the session is over. */
+	if (ev->type == API_EV_SESSION_DELETED ||
+	    ev->type == API_EV_SESSION_STATUS_TERMINATED) {
+		s->ending = 1;
+		if (s->state == STREAM_LIVE && !s->dead)
+			stream_end(s);
+	}
 	api_event_free(ev);
 }
 
@@ -607,6 +622,11 @@ stream_synced(struct stream *s)
 		return;
 	}
 	stream_set_state(s, STREAM_LIVE, NULL);
+	if (s->paused && !s->dead) {
+		s->paused = 0;
+		s->last_rx = loop_now(s->mgr->loop);
+		api_resume(s->sreq);
+	}
 }
 
 /* A history page arrived. */
@@ -722,18 +742,6 @@ stream_frame_cb(const struct sse_frame *f, void *arg)
 	}
 	if (s->state == STREAM_SYNCING) {
 		stream_hold(s, ev);
-		if (s->heldbytes > m->opts.max_buffered) {
-			/* The history is slower than the stream: start over
-			 * from the watermark rather than grow without bound. */
-			s->resync = 1;
-			memset(&err, 0, sizeof err);
-			api_error_set(&err, API_ERR_NETWORK, NULL, "more than "
-			    "%zu bytes of live events while reading the "
-			    "history", m->opts.max_buffered);
-			stream_lost(s, &err);
-			api_error_clear(&err);
-			return 1;
-		}
 		return 0;
 	}
 	stream_take(s, ev);

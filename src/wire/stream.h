@@ -6,7 +6,9 @@
  * to resume from, and drops silently.  So on every (re)connect a stream
  * is opened FIRST; once its headers arrive (the server is subscribed),
  * the history is paged (GET .../events, ascending) while live frames are
- * buffered; then the buffer is drained and live events flow.  Duplicates
+ * held; then they are drained and live events flow.  Past max_held bytes
+ * the stream is paused instead of held (TCP then holds the server back),
+ * so a fast stream cannot fill memory while the history is read.  Duplicates
  * are recognised with a watermark (struct stream_sync): the processed_at
  * of the last event delivered and the ids delivered at that instant.  An
  * event is new when it is later than the watermark, or at it with an id
@@ -88,8 +90,9 @@ struct stream_opts {
 	int64_t			 backoff_cap_ms;  /* default 30 s */
 	int			 page_limit;	/* history page size; 1000 */
 	size_t			 max_frame;	/* SSE ceiling; 64 MiB */
-	size_t			 max_buffered;	/* live bytes held while
-						   syncing; 256 MiB */
+	size_t			 max_held;	/* live bytes held while
+						   syncing before the stream
+						   is paused; 1 MiB */
 	const char *const	*deltas;	/* event_deltas[]; NULL-ended */
 	int			 first_tries;	/* give up (FAILED) when the
 						   first connection fails this
@@ -100,7 +103,7 @@ struct stream_opts {
 #define STREAM_BACKOFF_BASE_MS	500
 #define STREAM_BACKOFF_CAP_MS	30000
 #define STREAM_PAGE_LIMIT	1000
-#define STREAM_MAX_BUFFERED	(256u * 1024 * 1024)
+#define STREAM_MAX_HELD		(1024u * 1024)
 
 /* A manager on client c; ops and opts are copied.  Caller frees. */
 struct stream_mgr	*stream_mgr_create(struct api_client *,

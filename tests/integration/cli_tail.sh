@@ -21,6 +21,31 @@ ok $? "malformed frames are reported on stderr"
 ! grep -q "sk-ant-cli-test-key" "$T/out" "$T/err"
 ok $? "the key is not on the screen"
 
+# The cache holds the same log, and a second tail resumes from it.
+cache=$XDG_CACHE_HOME/pilothouse/cache.db
+cached() {
+	sqlite3 "$cache" "SELECT r.raw FROM events e JOIN event_raw r USING (seq)
+	    JOIN sessions s ON s.key = e.sess WHERE s.id = '$1' ORDER BY e.seq"
+}
+if command -v sqlite3 >/dev/null; then
+	cached "$SESSION" | cmp -s - "$T/want"
+	ok $? "the cache holds every event, in order, as received"
+	is "$(stat -c %a "$cache")" 600 "the cache file is private"
+else
+	ok 0 "# SKIP sqlite3 not installed"
+	ok 0 "# SKIP sqlite3 not installed"
+fi
+n=$(fs_requests "/events?")
+"$PILOTHOUSE" tail --json "$SESSION" >"$T/again" 2>/dev/null
+is "$?" 0 "a second tail of the cached session"
+cmp -s "$T/again" "$T/want"
+ok $? "prints the same log"
+last=$(tail -n 1 "$T/want" | sed 's/.*"processed_at":"\([^"]*\)".*/\1/' |
+    sed 's/:/%3A/g')
+is "$(fs_requests "created_at%5Bgte%5D=$last")" 1 \
+    "and asks the server only for what follows the cached log"
+is "$(( $(fs_requests "/events?") - n ))" 1 "in one page"
+
 # Human format: no raw escape reaches the terminal.
 "$PILOTHOUSE" tail "$SESSION" >"$T/human" 2>/dev/null
 is "$?" 0 "human format exits 0"

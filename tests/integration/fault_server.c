@@ -60,6 +60,7 @@ struct fs_event {
 };
 
 struct fs_conn;
+struct fs_delayed;
 
 struct fs_session {
 	char			 id[64];
@@ -90,6 +91,17 @@ struct fs_conn {
 	int			 number;	/* stream connections so far */
 	unsigned		 frames;	/* frames sent on this one */
 	unsigned		 split;		/* rotating split offset */
+	struct fs_delayed	*delayed;	/* a page to answer later */
+};
+
+/* A history page answered late (--history-delay). */
+struct fs_delayed {
+	struct fs_conn		*c;
+	struct fs_session	*s;
+	char			*keys[64];
+	char			*vals[64];
+	int			 n;
+	struct loop_timer	*t;
 };
 
 /* Options. */
@@ -120,6 +132,7 @@ static struct {
 	int		 exit_when_done;
 	int		 terminate;
 	int		 nohistory;	/* history endpoint always empty */
+	int		 history_delay;	/* ms before answering a history page */
 	unsigned	 seed;
 } opt = {
 	.events = 50, .history = 10, .interval = 5, .sessions = 1,
@@ -520,6 +533,8 @@ fs_conn_close(struct fs_conn *c)
 			}
 		}
 	}
+	if (c->delayed != NULL)
+		c->delayed->c = NULL;
 	loop_io_remove(c->io);
 	close(c->fd);
 	buf_clear(&c->in);
@@ -697,6 +712,44 @@ fs_events_list(struct fs_conn *c, struct fs_session *s, char **keys,
 		fs_printf(&b, "],\"next_page\":null}");
 	fs_reply(c, 200, "OK", b.data, b.len, NULL);
 	buf_clear(&b);
+}
+
+/* Answer a delayed page, unless its connection went away meanwhile. */
+static void
+fs_delayed_cb(struct loop_timer *t, void *arg)
+{
+	struct fs_delayed	*d = arg;
+
+	if (d->c != NULL) {
+		d->c->delayed = NULL;
+		fs_events_list(d->c, d->s, d->keys, d->vals, d->n);
+	}
+	for (int i = 0; i < d->n; i++) {
+		free(d->keys[i]);
+		free(d->vals[i]);
+	}
+	loop_timer_free(d->t);
+	free(d);
+}
+
+/* Queue a history page for later. */
+static void
+fs_delay_list(struct fs_conn *c, struct fs_session *s, char **keys,
+    char **vals, int n)
+{
+	struct fs_delayed	*d;
+
+	d = xcalloc(1, sizeof *d);
+	d->c = c;
+	d->s = s;
+	d->n = n;
+	for (int i = 0; i < n; i++) {
+		d->keys[i] = xstrdup(keys[i]);
+		d->vals[i] = xstrdup(vals[i]);
+	}
+	c->delayed = d;
+	d->t = loop_timer_create(loop, fs_delayed_cb, d);
+	loop_timer_arm(d->t, opt.history_delay);
 }
 
 /* A client event queued by POST, to be processed shortly. */
@@ -946,6 +999,9 @@ fs_route(struct fs_conn *c, char *method, char *target, const char *headers,
 		fs_reply(c, 200, "OK", b.data, b.len, NULL);
 		buf_clear(&b);
 	} else if (slash != NULL && strcmp(slash, "/events") == 0 &&
+	    strcmp(method, "GET") == 0 && opt.history_delay > 0)
+		fs_delay_list(c, s, keys, vals, n);
+	else if (slash != NULL && strcmp(slash, "/events") == 0 &&
 	    strcmp(method, "GET") == 0)
 		fs_events_list(c, s, keys, vals, n);
 	else if (slash != NULL && strcmp(slash, "/events") == 0 &&
@@ -1102,6 +1158,7 @@ main(int argc, char **argv)
 		{ "exit-when-done", no_argument, NULL, 'x' },
 		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "no-history", no_argument, NULL, 'N' },
+		{ "history-delay", required_argument, NULL, 'D' },
 		{ "seed", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1136,6 +1193,7 @@ main(int argc, char **argv)
 		case 'x': opt.exit_when_done = 1; break;
 		case 'T': opt.terminate = 0; break;
 		case 'N': opt.nohistory = 1; break;
+		case 'D': opt.history_delay = atoi(optarg); break;
 		case 'z': opt.seed = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "fault_server: bad option\n");

@@ -111,7 +111,7 @@ on_deadline(struct loop_timer *t, void *arg)
  */
 static struct run *
 run_streams(struct fault *f, size_t nsess, const struct stream_opts *opts,
-    int64_t deadline_ms, unsigned *connects)
+    int64_t deadline_ms, unsigned *connects, const struct stream_sync *from)
 {
 	static const struct stream_ops	 ops = {
 		on_event, on_queued, on_preview, on_decode_error, on_state
@@ -135,7 +135,7 @@ run_streams(struct fault *f, size_t nsess, const struct stream_opts *opts,
 	for (size_t i = 0; i < nsess; i++) {
 		snprintf(r->sess[i].id, sizeof r->sess[i].id,
 		    "sesn_011CFAULT%016zu", i);
-		r->sess[i].s = stream_follow(m, r->sess[i].id, NULL,
+		r->sess[i].s = stream_follow(m, r->sess[i].id, from,
 		    &r->sess[i]);
 	}
 	t = loop_timer_create(r->loop, on_deadline, NULL);
@@ -214,11 +214,31 @@ scenario(const char *what, const char *const *args, size_t nsess,
 		ok(0, "%s: server started", what);
 		return NULL;
 	}
-	r = run_streams(f, nsess, opts, 60000, connects);
+	r = run_streams(f, nsess, opts, 60000, connects, NULL);
 	ok(!r->timed_out, "%s: finished in time", what);
 	ok(same_as_log(f, r, what), "%s: every event exactly once, in order, "
 	    "byte-identical to the server's log", what);
 	return r;
+}
+
+/* The watermark after log[k]: its time and the ids up to k at that time. */
+static void
+mark_at(char **log, size_t k, struct stream_sync *from)
+{
+	struct api_event	*ev, *mark;
+	char			*cause = NULL;
+
+	memset(from, 0, sizeof *from);
+	mark = api_event_parse(log[k], strlen(log[k]), &cause);
+	from->processed_at = xstrdup(mark->processed_at);
+	from->ids = xcalloc(k + 1, sizeof *from->ids);
+	for (size_t i = 0; i <= k; i++) {
+		ev = api_event_parse(log[i], strlen(log[i]), &cause);
+		if (strcmp(ev->processed_at, mark->processed_at) == 0)
+			from->ids[from->nids++] = xstrdup(ev->id);
+		api_event_free(ev);
+	}
+	api_event_free(mark);
 }
 
 int
@@ -260,6 +280,24 @@ main(void)
 			    connects);
 			ok(r->queued > 0, "cuts: queued echoes were reported "
 			    "(%u)", r->queued);
+			run_free(r);
+		}
+		fault_stop(&f);
+	}
+
+	/* A slow history while the stream bursts: held, then paused. */
+	{
+		const char *args[] = { "--events", "400", "--history", "50",
+		    "--interval", "1", "--history-delay", "300", "--same-ts",
+		    "2", NULL };
+		struct stream_opts	small = o;
+
+		small.max_held = 4096;
+		small.heartbeat_ms = 200;	/* a pause is not silence */
+		if ((r = scenario("paused", args, 1, &small, &connects,
+		    &f))) {
+			is_int(connects, 1, "paused: one connection, not "
+			    "taken for dead while paused");
 			run_free(r);
 		}
 		fault_stop(&f);
@@ -384,6 +422,45 @@ main(void)
 		fault_stop(&f);
 	}
 
+	/* Resume from a watermark in the middle of a shared timestamp. */
+	{
+		const char *args[] = { "--events", "90", "--history", "90",
+		    "--same-ts", "4", "--page-max", "5", NULL };
+		struct stream_sync	 from;
+		char			**log;
+		size_t			 n, k = 41;
+
+		if (fault_start(&f, args) == 0) {
+			log = fault_log(&f, "sesn_011CFAULT0000000000000000",
+			    &n);
+			mark_at(log, k, &from);
+			ok(from.nids > 1 && from.nids <= 4, "resume: the mark "
+			    "shares its time with %zu events", from.nids);
+			r = run_streams(&f, 1, &o, 20000, &connects, &from);
+			is_int(r->sess[0].n, n - k - 1, "resume: only what "
+			    "follows the mark is delivered");
+			ok(r->sess[0].n > 0 && strcmp(r->sess[0].raw[0],
+			    log[k + 1]) == 0, "resume: starting right after it");
+			is_int(r->sess[0].last, STREAM_ENDED, "resume: ended");
+			run_free(r);
+			stream_sync_clear(&from);
+
+			/* From the terminal event: nothing more, and ended. */
+			mark_at(log, n - 1, &from);
+			r = run_streams(&f, 1, &o, 20000, &connects, &from);
+			is_int(r->sess[0].n, 0, "resume at the end: nothing "
+			    "delivered");
+			is_int(r->sess[0].last, STREAM_ENDED,
+			    "resume at the end: ended, not waiting for ever");
+			run_free(r);
+			stream_sync_clear(&from);
+			for (size_t i = 0; i < n; i++)
+				free(log[i]);
+			free(log);
+		}
+		fault_stop(&f);
+	}
+
 	/* An unknown session fails for good with the API's 404. */
 	{
 		const char *args[] = { "--events", "5", NULL };
@@ -392,7 +469,7 @@ main(void)
 			struct stream_opts	 x = o;
 
 			/* Session 1 does not exist on a one-session server. */
-			r = run_streams(&f, 2, &x, 20000, &connects);
+			r = run_streams(&f, 2, &x, 20000, &connects, NULL);
 			is_int(r->sess[1].last, STREAM_FAILED,
 			    "404: the unknown session failed");
 			is_int(r->sess[1].http, 404, "404: with the status");
