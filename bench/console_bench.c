@@ -163,7 +163,7 @@ bench_load_keys(struct store *st)
 		exit(1);
 	con = chost_console(h);
 	t0 = clock_mono_us();
-	if (chost_load_cache(h, BENCH_SESSION, &cause) != 0) {
+	if (chost_load_cache(h, BENCH_SESSION, 1, &cause) != 0) {
 		fprintf(stderr, "load: %s\n", cause);
 		exit(1);
 	}

@@ -85,7 +85,7 @@ cmd_console_exec(struct cmd_globals *g, int argc, char **argv)
 	if (loop_signal(c.loop, SIGTERM, cmd_console_signal, c.loop) != 0 ||
 	    loop_signal(c.loop, SIGHUP, cmd_console_signal, c.loop) != 0)
 		fatal("loop_signal");
-	if (chost_load_cache(h, NULL, &cause) != 0) {
+	if (chost_load_cache(h, NULL, 0, &cause) != 0) {
 		ui_toast(console_ui(chost_console(h)), 1, "the cache: %s",
 		    cause);
 		free(cause);

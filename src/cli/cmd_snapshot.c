@@ -128,7 +128,7 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	loop = loop_create();
 	h = chost_create(loop, st, NULL);
 	if (chost_open(h, &uo, km, &cc, &cause) != 0 ||
-	    chost_load_cache(h, session, &cause) != 0) {
+	    chost_load_cache(h, session, 1, &cause) != 0) {
 		fprintf(stderr, "pilothouse: %s\n", cause);
 		free(cause);
 		rv = CMD_EXIT_LOCAL;

@@ -30,6 +30,7 @@
 #define CHOST_PAGE		100	/* sessions per list page */
 #define CHOST_MAX_PENDING	64	/* pending calls shown per session */
 #define CHOST_SEARCH_MS		2000	/* longest one search step runs */
+#define CHOST_LOAD_BATCH	5000	/* cached events indexed per turn */
 
 /*
  * The fleet's summary of a session.  The reducer of the model layer
@@ -52,6 +53,7 @@ struct chost_sess {
 	char			**ids;		/* event id while seq is -1 */
 	uint32_t		 n, cap;
 	struct stream		*stream;
+	int			 loading;	/* cached events still coming */
 	/* The summary. */
 	enum console_status	 status;
 	int			 failed;	/* the last turn ended badly */
@@ -82,11 +84,16 @@ struct chost {
 	size_t			 nsess;
 	struct loop_timer	*relist;
 	struct api_request	*listing;
+	struct chost_sess	**loadq;	/* sessions to load, in order */
+	size_t			 nloadq;
+	struct store_iter	*load_it;	/* the first one's events */
+	struct loop_timer	*load_timer;
 	char			**agents;	/* names for :new */
 	char			**envs;
 };
 
 static void	chost_session_object(struct chost_sess *, json_t *);
+static void	chost_load_cb(struct loop_timer *, void *);
 static void	chost_follow(struct chost *, struct chost_sess *);
 static void	chost_push_state(struct chost_sess *);
 
@@ -672,7 +679,7 @@ chost_follow(struct chost *h, struct chost_sess *s)
 	char			*cause = NULL;
 	int			 r;
 
-	if (h->mgr == NULL || s->stream != NULL)
+	if (h->mgr == NULL || s->stream != NULL || s->loading)
 		return;
 	memset(&from, 0, sizeof from);
 	r = store_sync_get(h->store, s->id, &ss, &cause);
@@ -810,6 +817,7 @@ chost_create(struct loop *loop, struct store *store, struct api_client *c)
 		u = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "unknown";
 	h->user = xstrdup(u);
 	h->relist = loop_timer_create(loop, chost_relist_cb, h);
+	h->load_timer = loop_timer_create(loop, chost_load_cb, h);
 	return h;
 }
 
@@ -837,19 +845,85 @@ chost_open(struct chost *h, const struct ui_options *uo, struct keymap *km,
 	return 0;
 }
 
-/* Show the cached sessions and their events. */
+/*
+ * Index up to budget cached events of the sessions waiting to be loaded,
+ * in order; a session whose events are all in is shown whole and, when
+ * live, followed from there.  -1 with *cause if the store fails.
+ */
+static int
+chost_load_step(struct chost *h, size_t budget, char **cause)
+{
+	struct store_event	 e;
+	struct api_event	*ev;
+	struct chost_sess	*s;
+	char			*why = NULL;
+	int			 r = 0;
+
+	while (budget > 0 && h->nloadq > 0) {
+		s = h->loadq[0];
+		if (h->load_it == NULL && (h->load_it = store_iter_events(
+		    h->store, s->id, 0, NULL, STORE_ITER_RAW, cause)) == NULL)
+			return -1;
+		while (budget > 0 && (r = store_iter_next(h->load_it, &e,
+		    &why)) == 1) {
+			budget--;
+			if (e.processed_us < 0)
+				continue;	/* a queued echo */
+			if ((ev = api_event_parse(e.raw, e.rawlen, &why)) ==
+			    NULL) {
+				log_warn("%s: cached event %lld: %s", s->id,
+				    (long long)e.seq, why);
+				free(why);
+				why = NULL;
+				continue;
+			}
+			chost_event(s, ev, e.seq);
+		}
+		if (r < 0) {
+			*cause = why;
+			return -1;
+		}
+		if (r == 1)
+			break;		/* out of budget, more to come */
+		store_iter_free(h->load_it);
+		h->load_it = NULL;
+		memmove(&h->loadq[0], &h->loadq[1], (h->nloadq - 1) *
+		    sizeof *h->loadq);
+		h->nloadq--;
+		s->loading = 0;
+		chost_push_state(s);
+		chost_follow(h, s);
+	}
+	return 0;
+}
+
+/* The loader's turn: another batch, then let the loop breathe. */
+static void
+chost_load_cb(struct loop_timer *t, void *arg)
+{
+	struct chost	*h = arg;
+	char		*cause = NULL;
+
+	if (chost_load_step(h, CHOST_LOAD_BATCH, &cause) != 0) {
+		ui_toast(console_ui(h->con), 1, "the cache: %s", cause);
+		free(cause);
+		return;
+	}
+	/* 1 ms, not 0: a timer due now runs again in the same turn of the
+	 * loop, and the terminal would wait for the whole load. */
+	if (h->nloadq > 0)
+		loop_timer_arm(h->load_timer, 1);
+}
+
+/* Show the cached sessions, then their events (in batches unless sync). */
 int
-chost_load_cache(struct chost *h, const char *only, char **cause)
+chost_load_cache(struct chost *h, const char *only, int sync, char **cause)
 {
 	struct store_session	*list = NULL;
-	struct store_event	 e;
-	struct store_iter	*it;
-	struct api_event	*ev;
 	struct chost_sess	*s;
 	struct buf		 b;
 	size_t			 n = 0;
 	char			*why = NULL;
-	int			 r;
 
 	if (store_sessions_list(h->store, &list, &n, cause) != 0)
 		return -1;
@@ -870,34 +944,18 @@ chost_load_cache(struct chost *h, const char *only, char **cause)
 		buf_clear(&b);
 		if (s->title == NULL && list[i - 1].title != NULL)
 			s->title = xstrdup(list[i - 1].title);
-		it = store_iter_events(h->store, s->id, 0, NULL, STORE_ITER_RAW,
-		    cause);
-		if (it == NULL) {
-			store_sessions_free(list, n);
-			return -1;
-		}
-		while ((r = store_iter_next(it, &e, &why)) == 1) {
-			if (e.processed_us < 0)
-				continue;	/* a queued echo */
-			if ((ev = api_event_parse(e.raw, e.rawlen, &why)) ==
-			    NULL) {
-				log_warn("%s: cached event %lld: %s", s->id,
-				    (long long)e.seq, why);
-				free(why);
-				why = NULL;
-				continue;
-			}
-			chost_event(s, ev, e.seq);
-		}
-		store_iter_free(it);
-		if (r < 0) {
-			*cause = why;
-			store_sessions_free(list, n);
-			return -1;
-		}
 		chost_push_state(s);
+		if (s->loading || s->n > 0)
+			continue;
+		s->loading = 1;
+		h->loadq = xreallocarray(h->loadq, h->nloadq + 1,
+		    sizeof *h->loadq);
+		h->loadq[h->nloadq++] = s;
 	}
 	store_sessions_free(list, n);
+	if (sync)
+		return chost_load_step(h, SIZE_MAX, cause);
+	loop_timer_arm(h->load_timer, 0);
 	return 0;
 }
 
@@ -962,6 +1020,10 @@ chost_free(struct chost *h)
 	if (h->mgr != NULL)
 		stream_mgr_free(h->mgr);
 	loop_timer_free(h->relist);
+	loop_timer_free(h->load_timer);
+	if (h->load_it != NULL)
+		store_iter_free(h->load_it);
+	free(h->loadq);
 	console_free(h->con);
 	for (size_t i = 0; i < h->nsess; i++)
 		chost_sess_free(h->sess[i]);

@@ -50,9 +50,14 @@ struct chost	*chost_create(struct loop *, struct store *,
 int		 chost_open(struct chost *, const struct ui_options *,
 		    struct keymap *, const struct console_config *, char **)
 		    AD_WARN_UNUSED;
-/* Show what the cache holds: every session, or the one named.  -1 with
- * *cause if the store cannot be read. */
-int		 chost_load_cache(struct chost *, const char *, char **)
+/*
+ * Show what the cache holds: every session, or the one named.  The
+ * sessions show at once; with sync their events are indexed before this
+ * returns, else in batches from the loop (a session is followed live
+ * once its cached events are in).  -1 with *cause if the store cannot
+ * be read.
+ */
+int		 chost_load_cache(struct chost *, const char *, int, char **)
 		    AD_WARN_UNUSED;
 /* List the sessions from the API and follow them all, and keep the list
  * fresh.  Needs a client. */

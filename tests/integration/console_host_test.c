@@ -164,7 +164,7 @@ main(int argc, char **argv)
 	h = chost_create(loop, st, NULL);
 	km = keymap_create();
 	ok(chost_open(h, &uo, km, &cc, &cause) == 0, "the console opens");
-	ok(chost_load_cache(h, NULL, &cause) == 0, "the cache loads");
+	ok(chost_load_cache(h, NULL, 1, &cause) == 0, "the cache loads");
 	ui = console_ui(chost_console(h));
 	console_set_clock(chost_console(h), 1763561000000000LL);
 	s = screen(ui);
