@@ -6,6 +6,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h
 
 include tests/unit/local.mk
 include tests/fuzz/local.mk
+include tests/fuzz/draw.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/ensure-sdk.sh
 # Wire-format samples from the reference material, shared by all suites.
