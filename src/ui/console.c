@@ -204,6 +204,56 @@ console_pending_describe(struct console *con, struct console_session *cs,
 	console_tool_summary(v.tool_name, v.tool_input, sum, ssize);
 }
 
+/*
+ * A session action on cs: pd is the pending call it is about (NULL: the
+ * session's first).  Returns 1 if a was one (steer, interrupt, approve,
+ * deny, deny with reason, custom result, show, files), else 0.
+ */
+int
+console_act(struct console *con, struct console_session *cs,
+    const struct console_pending *pd, enum ui_action a)
+{
+	if (pd == NULL)
+		pd = console_first_pending(cs);
+	switch (a) {
+	case UI_ACT_STEER:
+		console_prompt_steer(con, cs);
+		return 1;
+	case UI_ACT_INTERRUPT:
+		console_ask_interrupt(con, cs);
+		return 1;
+	case UI_ACT_APPROVE:
+	case UI_ACT_DENY:
+	case UI_ACT_DENY_REASON:
+		if (pd == NULL || pd->custom)
+			ui_toast(con->ui, 0, "no call waiting for approval");
+		else if (a == UI_ACT_DENY_REASON)
+			console_prompt_deny(con, cs, pd->event_id);
+		else
+			console_confirm(con, cs, pd->event_id,
+			    a == UI_ACT_APPROVE, NULL);
+		return 1;
+	case UI_ACT_CUSTOM_RESULT:
+		if (pd == NULL || !pd->custom)
+			ui_toast(con->ui, 0, "no custom tool call waiting");
+		else
+			console_prompt_custom(con, cs, pd->event_id);
+		return 1;
+	case UI_ACT_SHOW_DIFF:
+		if (pd == NULL)
+			ui_toast(con->ui, 0, "nothing pending to show");
+		else
+			ui_push(con->ui, pane_text_create(con->ui, "payload",
+			    console_payload(con, cs, pd->seq), 1));
+		return 1;
+	case UI_ACT_FILES:
+		ui_push(con->ui, pane_files_create(con, cs));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* The first pending call. */
 const struct console_pending *
 console_first_pending(const struct console_session *cs)

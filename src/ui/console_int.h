@@ -104,6 +104,11 @@ void		 console_prompt_custom(struct console *,
 /* Ask y/N before interrupting these sessions (NULL: the tagged). */
 void		 console_ask_interrupt(struct console *,
 		    struct console_session *);
+/* A session action (steer, interrupt, approve, deny, deny with reason,
+ * custom result, show, files) on cs about pd (NULL: its first pending
+ * call); 0 if a is none of those. */
+int		 console_act(struct console *, struct console_session *,
+		    const struct console_pending *, enum ui_action);
 /* The first pending call of a session, or NULL. */
 const struct console_pending *console_first_pending(
 		    const struct console_session *);

@@ -10,7 +10,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/key.c %reldir%/key.h \
 	%reldir%/keymap.c %reldir%/keymap.h \
 	%reldir%/layout.c %reldir%/layout.h \
-	%reldir%/pane.h \
+	%reldir%/pane.c %reldir%/pane.h \
 	%reldir%/pane_approvals.c \
 	%reldir%/pane_card.c \
 	%reldir%/pane_confirm.c \

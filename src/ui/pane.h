@@ -56,4 +56,14 @@ struct pane {
 	int			 modal;
 };
 
+/* A pane with these ops and data (its own; freed by ops->free). */
+struct pane	*pane_create(struct ui *, const struct pane_ops *, void *,
+		    int);
+/*
+ * The movement keys of a list of n rows, page rows to a page: the new
+ * index into *sel.  Returns 1 if a was a movement (down, up, page and
+ * half page, top, bottom), else 0 and *sel is untouched.
+ */
+int	 pane_list_move(enum ui_action, size_t, size_t, size_t *);
+
 #endif

@@ -239,33 +239,16 @@ appr_action(struct pane *p, enum ui_action a, int arg)
 {
 	struct approvals	*ap = p->data;
 	struct appr_item	*it;
-	size_t			 page = (size_t)AD_MAX(ap->h, 1);
+	size_t			 page = (size_t)AD_MAX(ap->h, 1), sel;
 
 	appr_refresh(ap);
 	it = ap->sel < ap->n ? &ap->items[ap->sel] : NULL;
+	sel = ap->sel;
+	if (pane_list_move(a, ap->n, page, &sel)) {
+		appr_select(ap, sel);
+		return 1;
+	}
 	switch (a) {
-	case UI_ACT_DOWN:
-		if (ap->sel + 1 < ap->n)
-			appr_select(ap, ap->sel + 1);
-		return 1;
-	case UI_ACT_UP:
-		if (ap->sel > 0)
-			appr_select(ap, ap->sel - 1);
-		return 1;
-	case UI_ACT_PAGE_DOWN:
-		if (ap->n > 0)
-			appr_select(ap, AD_MIN(ap->sel + page, ap->n - 1));
-		return 1;
-	case UI_ACT_PAGE_UP:
-		appr_select(ap, ap->sel - AD_MIN(ap->sel, page));
-		return 1;
-	case UI_ACT_TOP:
-		appr_select(ap, 0);
-		return 1;
-	case UI_ACT_BOTTOM:
-		if (ap->n > 0)
-			appr_select(ap, ap->n - 1);
-		return 1;
 	case UI_ACT_APPROVE_BATCH:
 		appr_batch(p, ap);
 		return 1;
@@ -390,9 +373,6 @@ pane_approvals_create(struct console *con)
 
 	ap = xcalloc(1, sizeof *ap);
 	ap->con = con;
-	p = xcalloc(1, sizeof *p);
-	p->ops = &appr_ops;
-	p->ui = con->ui;
-	p->data = ap;
+	p = pane_create(con->ui, &appr_ops, ap, 0);
 	return p;
 }

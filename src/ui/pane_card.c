@@ -304,11 +304,7 @@ pane_card_create(struct console *con, struct console_session *cs,
 		if (brk == 0)
 			break;
 	}
-	p = xcalloc(1, sizeof *p);
-	p->ops = &card_ops;
-	p->ui = con->ui;
-	p->data = c;
-	p->modal = 1;
+	p = pane_create(con->ui, &card_ops, c, 1);
 	c->shown_ms = ui_now(con->ui);
 	c->guard = loop_timer_create(ui_loop(con->ui), card_guard_cb, p);
 	loop_timer_arm(c->guard, CARD_GUARD_MS);

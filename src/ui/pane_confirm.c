@@ -104,10 +104,6 @@ pane_confirm_create(struct ui *ui, const char *question, void (*yes)(void *),
 	c->yes = yes;
 	c->arg = arg;
 	c->freearg = freearg;
-	p = xcalloc(1, sizeof *p);
-	p->ops = &confirm_ops;
-	p->ui = ui;
-	p->data = c;
-	p->modal = 1;
+	p = pane_create(ui, &confirm_ops, c, 1);
 	return p;
 }

@@ -181,28 +181,9 @@ fpane_action(struct pane *p, enum ui_action a, int arg)
 	struct console_session	*cs = fpane_session(fp);
 	size_t			 n = cs != NULL ? files_count(cs->files) : 0;
 
+	if (pane_list_move(a, n, (size_t)AD_MAX(fp->h, 1), &fp->sel))
+		return 1;
 	switch (a) {
-	case UI_ACT_DOWN:
-		if (fp->sel + 1 < n)
-			fp->sel++;
-		return 1;
-	case UI_ACT_UP:
-		fp->sel -= fp->sel > 0;
-		return 1;
-	case UI_ACT_PAGE_DOWN:
-		if (n > 0)
-			fp->sel = AD_MIN(fp->sel + (size_t)AD_MAX(fp->h, 1),
-			    n - 1);
-		return 1;
-	case UI_ACT_PAGE_UP:
-		fp->sel -= AD_MIN(fp->sel, (size_t)AD_MAX(fp->h, 1));
-		return 1;
-	case UI_ACT_TOP:
-		fp->sel = 0;
-		return 1;
-	case UI_ACT_BOTTOM:
-		fp->sel = n > 0 ? n - 1 : 0;
-		return 1;
 	case UI_ACT_OPEN:
 		fpane_open(p, fp);
 		return 1;
@@ -262,9 +243,6 @@ pane_files_create(struct console *con, struct console_session *cs)
 	fp = xcalloc(1, sizeof *fp);
 	fp->con = con;
 	fp->session = xstrdup(cs->id);
-	p = xcalloc(1, sizeof *p);
-	p->ops = &fpane_ops;
-	p->ui = con->ui;
-	p->data = fp;
+	p = pane_create(con->ui, &fpane_ops, fp, 0);
 	return p;
 }

@@ -487,38 +487,16 @@ fleet_action(struct pane *p, enum ui_action a, int arg)
 {
 	struct fleet			*f = p->data;
 	struct console_session		*cs;
-	const struct console_pending	*pd;
-	size_t				 page = (size_t)AD_MAX(f->h, 1);
+	size_t				 page = (size_t)AD_MAX(f->h, 1), sel;
 
 	fleet_refresh(f);
 	cs = fleet_selected(f);
+	sel = f->sel;
+	if (pane_list_move(a, f->nshown, page, &sel)) {
+		fleet_select(f, sel);
+		return 1;
+	}
 	switch (a) {
-	case UI_ACT_DOWN:
-		if (f->sel + 1 < f->nshown)
-			fleet_select(f, f->sel + 1);
-		return 1;
-	case UI_ACT_UP:
-		if (f->sel > 0)
-			fleet_select(f, f->sel - 1);
-		return 1;
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_HALF_DOWN:
-		if (f->nshown > 0)
-			fleet_select(f, AD_MIN(f->sel + (a == UI_ACT_PAGE_DOWN ?
-			    page : page / 2 + 1), f->nshown - 1));
-		return 1;
-	case UI_ACT_PAGE_UP:
-	case UI_ACT_HALF_UP:
-		fleet_select(f, f->sel - AD_MIN(f->sel, a == UI_ACT_PAGE_UP ?
-		    page : page / 2 + 1));
-		return 1;
-	case UI_ACT_TOP:
-		fleet_select(f, 0);
-		return 1;
-	case UI_ACT_BOTTOM:
-		if (f->nshown > 0)
-			fleet_select(f, f->nshown - 1);
-		return 1;
 	case UI_ACT_JUMP:
 		if ((size_t)arg <= f->nshown && arg > 0)
 			fleet_select(f, (size_t)arg - 1);
@@ -560,45 +538,8 @@ fleet_action(struct pane *p, enum ui_action a, int arg)
 		if (f->sel + 1 < f->nshown)
 			fleet_select(f, f->sel + 1);
 		return 1;
-	case UI_ACT_STEER:
-		console_prompt_steer(f->con, cs);
-		return 1;
-	case UI_ACT_INTERRUPT:
-		console_ask_interrupt(f->con, cs);
-		return 1;
-	case UI_ACT_APPROVE:
-	case UI_ACT_DENY:
-	case UI_ACT_DENY_REASON:
-		if ((pd = console_first_pending(cs)) == NULL || pd->custom) {
-			ui_toast(p->ui, 0, "no call waiting for approval");
-			return 1;
-		}
-		if (a == UI_ACT_DENY_REASON)
-			console_prompt_deny(f->con, cs, pd->event_id);
-		else
-			console_confirm(f->con, cs, pd->event_id,
-			    a == UI_ACT_APPROVE, NULL);
-		return 1;
-	case UI_ACT_CUSTOM_RESULT:
-		if ((pd = console_first_pending(cs)) == NULL || !pd->custom) {
-			ui_toast(p->ui, 0, "no custom tool call waiting");
-			return 1;
-		}
-		console_prompt_custom(f->con, cs, pd->event_id);
-		return 1;
-	case UI_ACT_SHOW_DIFF:
-		if ((pd = console_first_pending(cs)) == NULL) {
-			ui_toast(p->ui, 0, "nothing pending to show");
-			return 1;
-		}
-		ui_push(p->ui, pane_text_create(p->ui, "payload",
-		    console_payload(f->con, cs, pd->seq), 1));
-		return 1;
-	case UI_ACT_FILES:
-		ui_push(p->ui, pane_files_create(f->con, cs));
-		return 1;
 	default:
-		return 0;
+		return console_act(f->con, cs, NULL, a);
 	}
 }
 
@@ -685,9 +626,6 @@ pane_fleet_create(struct console *con)
 	f = xcalloc(1, sizeof *f);
 	f->con = con;
 	f->sort = FC_STATE;
-	p = xcalloc(1, sizeof *p);
-	p->ops = &fleet_ops;
-	p->ui = con->ui;
-	p->data = f;
+	p = pane_create(con->ui, &fleet_ops, f, 0);
 	return p;
 }

@@ -131,7 +131,6 @@ grid_action(struct pane *p, enum ui_action a, int arg)
 {
 	struct grid			*g = p->data;
 	struct console_session		*cs = grid_focused(g);
-	const struct console_pending	*pd;
 
 	switch (a) {
 	case UI_ACT_NEXT_PANE:
@@ -169,27 +168,10 @@ grid_action(struct pane *p, enum ui_action a, int arg)
 	case UI_ACT_OPEN:
 		console_open(g->con, cs->id);
 		return 1;
-	case UI_ACT_STEER:
-		console_prompt_steer(g->con, cs);
-		return 1;
-	case UI_ACT_INTERRUPT:
-		console_ask_interrupt(g->con, cs);
-		return 1;
-	case UI_ACT_APPROVE:
-	case UI_ACT_DENY:
-	case UI_ACT_DENY_REASON:
-		if ((pd = console_first_pending(cs)) == NULL || pd->custom) {
-			ui_toast(p->ui, 0, "no call waiting for approval");
-			return 1;
-		}
-		if (a == UI_ACT_DENY_REASON)
-			console_prompt_deny(g->con, cs, pd->event_id);
-		else
-			console_confirm(g->con, cs, pd->event_id,
-			    a == UI_ACT_APPROVE, NULL);
-		return 1;
 	default:
-		/* Scrolling keys go to the focused tile. */
+		/* Session actions, else scrolling for the focused tile. */
+		if (console_act(g->con, cs, NULL, a))
+			return 1;
 		return g->tiles[g->focus]->ops->action(g->tiles[g->focus], a,
 		    arg);
 	}
@@ -246,9 +228,6 @@ pane_grid_create(struct console *con, int n)
 	g = xcalloc(1, sizeof *g);
 	g->con = con;
 	g->n = n;
-	p = xcalloc(1, sizeof *p);
-	p->ops = &grid_ops;
-	p->ui = con->ui;
-	p->data = g;
+	p = pane_create(con->ui, &grid_ops, g, 0);
 	return p;
 }

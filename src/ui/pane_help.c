@@ -183,31 +183,10 @@ help_action(struct pane *p, enum ui_action a, int arg)
 
 	ui_body_size(p->ui, &bw, &bh);
 	bh = AD_MAX(bh - 2, 1);
+	if (pane_list_move(a, n > (size_t)bh ? n - (size_t)bh + 1 : 1,
+	    (size_t)bh, &h->top))
+		return 1;
 	switch (a) {
-	case UI_ACT_DOWN:
-		if (h->top + 1 < n)
-			h->top++;
-		return 1;
-	case UI_ACT_UP:
-		if (h->top > 0)
-			h->top--;
-		return 1;
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_HALF_DOWN:
-		h->top = AD_MIN(h->top + (size_t)(a == UI_ACT_PAGE_DOWN ? bh :
-		    bh / 2), n > 0 ? n - 1 : 0);
-		return 1;
-	case UI_ACT_PAGE_UP:
-	case UI_ACT_HALF_UP:
-		h->top -= AD_MIN(h->top, (size_t)(a == UI_ACT_PAGE_UP ? bh :
-		    bh / 2));
-		return 1;
-	case UI_ACT_TOP:
-		h->top = 0;
-		return 1;
-	case UI_ACT_BOTTOM:
-		h->top = n > (size_t)bh ? n - (size_t)bh : 0;
-		return 1;
 	case UI_ACT_FILTER:
 		ui_push(p->ui, pane_prompt_create(p->ui, "/", h->filter ?
 		    h->filter : "", 0, help_filter_cb, NULL, NULL, h));
@@ -260,10 +239,6 @@ pane_help_create(struct ui *ui)
 	for (int c = 0; c < UI_CTX__COUNT; c++)
 		if (!seen[c] && c != UI_CTX_HELP)
 			help_context(h, ui, c);
-	p = xcalloc(1, sizeof *p);
-	p->ops = &help_ops;
-	p->ui = ui;
-	p->data = h;
-	p->modal = 1;
+	p = pane_create(ui, &help_ops, h, 1);
 	return p;
 }

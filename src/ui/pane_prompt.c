@@ -396,11 +396,7 @@ pane_prompt_create(struct ui *ui, const char *label, const char *initial,
 	pr->cand = -1;
 	pr->hist = -1;
 	prompt_set(pr, initial != NULL ? initial : "");
-	p = xcalloc(1, sizeof *p);
-	p->ops = &prompt_ops;
-	p->ui = ui;
-	p->data = pr;
-	p->modal = 1;
+	p = pane_create(ui, &prompt_ops, pr, 1);
 	return p;
 }
 

@@ -1470,40 +1470,11 @@ sess_action(struct pane *p, enum ui_action a, int arg)
 			return 1;
 		}
 		return 0;
-	case UI_ACT_STEER:
-		console_prompt_steer(s->con, s->cs);
-		return 1;
-	case UI_ACT_INTERRUPT:
-		console_ask_interrupt(s->con, s->cs);
-		return 1;
-	case UI_ACT_APPROVE:
-	case UI_ACT_DENY:
-	case UI_ACT_DENY_REASON:
-		if ((pd = sess_pending(s)) == NULL || pd->custom) {
-			ui_toast(s->con->ui, 0, "no call waiting for approval");
-			return 1;
-		}
-		if (a == UI_ACT_DENY_REASON)
-			console_prompt_deny(s->con, s->cs, pd->event_id);
-		else
-			console_confirm(s->con, s->cs, pd->event_id,
-			    a == UI_ACT_APPROVE, NULL);
-		return 1;
-	case UI_ACT_CUSTOM_RESULT:
-		if ((pd = sess_pending(s)) == NULL || !pd->custom) {
-			ui_toast(s->con->ui, 0, "no custom tool call waiting");
-			return 1;
-		}
-		console_prompt_custom(s->con, s->cs, pd->event_id);
-		return 1;
 	case UI_ACT_SHOW_DIFF:
 		sess_show(s);
 		return 1;
-	case UI_ACT_FILES:
-		ui_push(s->con->ui, pane_files_create(s->con, s->cs));
-		return 1;
 	default:
-		return 0;
+		return console_act(s->con, s->cs, sess_pending(s), a);
 	}
 }
 
@@ -1577,10 +1548,7 @@ pane_session_create(struct console *con, struct console_session *cs,
 	s->wrap = 1;
 	s->raw_idx = TL_NONE;
 	s->lc = xcalloc(SESS_LAYOUTS, sizeof *s->lc);
-	p = xcalloc(1, sizeof *p);
-	p->ops = &sess_ops;
-	p->ui = con->ui;
-	p->data = s;
+	p = pane_create(con->ui, &sess_ops, s, 0);
 	return p;
 }
 

@@ -96,28 +96,10 @@ text_action(struct pane *p, enum ui_action a, int arg)
 	size_t		 page = (size_t)AD_MAX(t->h, 1);
 	size_t		 last = t->nlines > page ? t->nlines - page : 0;
 
+	/* The top line moves; the last page ends at the last line. */
+	if (pane_list_move(a, last + 1, page, &t->top))
+		return 1;
 	switch (a) {
-	case UI_ACT_DOWN:
-		t->top = AD_MIN(t->top + 1, last);
-		return 1;
-	case UI_ACT_UP:
-		t->top -= t->top > 0;
-		return 1;
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_HALF_DOWN:
-		t->top = AD_MIN(t->top + (a == UI_ACT_PAGE_DOWN ? page :
-		    page / 2), last);
-		return 1;
-	case UI_ACT_PAGE_UP:
-	case UI_ACT_HALF_UP:
-		t->top -= AD_MIN(t->top, a == UI_ACT_PAGE_UP ? page : page / 2);
-		return 1;
-	case UI_ACT_TOP:
-		t->top = 0;
-		return 1;
-	case UI_ACT_BOTTOM:
-		t->top = last;
-		return 1;
 	case UI_ACT_BACK:
 	case UI_ACT_QUIT:
 		ui_pop(p->ui);
@@ -179,9 +161,6 @@ pane_text_create(struct ui *ui, const char *title, char *s, int diff)
 		if (brk == 0)
 			break;
 	}
-	p = xcalloc(1, sizeof *p);
-	p->ops = &text_ops;
-	p->ui = ui;
-	p->data = t;
+	p = pane_create(ui, &text_ops, t, 0);
 	return p;
 }

@@ -161,9 +161,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "ui_probe: %s\n", cause);
 		return 1;
 	}
-	p = xcalloc(1, sizeof *p);
-	p->ops = &probe_ops;
-	p->data = pr;
+	p = pane_create(ui, &probe_ops, pr, 0);
 	ui_push(ui, p);
 	rv = loop_run(loop);
 	ui_free(ui);
