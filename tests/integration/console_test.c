@@ -277,6 +277,19 @@ screen(struct console *con)
 	return buf_steal(&got, NULL);
 }
 
+/* Forget the recorded sessions (before loading them again). */
+static void
+forget_sessions(void)
+{
+	for (size_t i = 0; i < 8; i++) {
+		free(sessions[i].id);
+		for (size_t j = 0; j < sessions[i].n; j++)
+			free(sessions[i].lines[j]);
+		memset(&sessions[i], 0, sizeof sessions[i]);
+	}
+	nsessions = 0;
+}
+
 /* A console over the recorded sessions. */
 static struct console *
 start(struct loop *loop, int readonly)
@@ -304,7 +317,7 @@ start(struct loop *loop, int readonly)
 		exit(1);
 	}
 	the_con = con;
-	nsessions = 0;
+	forget_sessions();
 	feed(con, names);
 	return con;
 }
@@ -417,10 +430,6 @@ main(void)
 		free(sends[i]);
 	for (size_t i = 0; i < naudits; i++)
 		free(audits[i]);
-	for (size_t i = 0; i < 8; i++) {
-		free(sessions[i].id);
-		for (size_t j = 0; j < sessions[i].n; j++)
-			free(sessions[i].lines[j]);
-	}
+	forget_sessions();
 	return done_testing();
 }
