@@ -91,6 +91,7 @@ struct sess {
 };
 
 static void	sess_ensure_visible(struct sess *);
+static int	sess_is_use(int);
 
 /* Free a layout. */
 static void
@@ -307,14 +308,12 @@ sl_tool_input(struct sess *s, struct sl_layout *l, struct api_event *ev,
 		    strlen(dump), w, s->wrap);
 }
 
-/* Is event idx expanded in this pane? */
+/* Was event idx expanded by itself (C-o or Enter on its row)? */
 static int
-sess_is_expanded(const struct sess *s, uint32_t idx)
+sess_is_toggled(const struct sess *s, uint32_t idx)
 {
 	size_t	lo = 0, hi = s->nexpanded, mid;
 
-	if (s->expand_all)
-		return 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (s->expanded[mid] == idx)
@@ -325,6 +324,22 @@ sess_is_expanded(const struct sess *s, uint32_t idx)
 			hi = mid;
 	}
 	return 0;
+}
+
+/* Is event idx expanded: toggled, or a tool call or message while "o"
+ * expands them all (other events open only one by one). */
+static int
+sess_is_expanded(const struct sess *s, uint32_t idx)
+{
+	int	type = timeline_event(s->cs->tl, idx)->type;
+
+	if (sess_is_toggled(s, idx))
+		return 1;
+	return s->expand_all && (sess_is_use(type) ||
+	    type == API_EV_USER_MESSAGE || type == API_EV_AGENT_MESSAGE ||
+	    type == API_EV_SYSTEM_MESSAGE ||
+	    type == API_EV_AGENT_THREAD_MESSAGE_SENT ||
+	    type == API_EV_AGENT_THREAD_MESSAGE_RECEIVED);
 }
 
 /* Toggle the expansion of event idx. */
