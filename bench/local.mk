@@ -9,6 +9,10 @@ BENCH_BINS += bench/store_schema
 bench_store_schema_SOURCES = bench/store_schema.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_store_schema_LDADD = $(TEST_LDADD)
+BENCH_BINS += bench/store_ingest
+bench_store_ingest_SOURCES = bench/store_ingest.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_store_ingest_LDADD = $(TEST_LDADD)
 check_PROGRAMS += $(BENCH_BINS)
 # The console: indexing, keystroke -> frame, fleet scrolling, bytes.
 BENCH_BINS += bench/console_bench

@@ -52,6 +52,8 @@ int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
 int	 cmd_console_exec(struct cmd_globals *, int, char **);
 int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
 struct cancel;
 
 /* Subcommands (cmd_<name>.c). */

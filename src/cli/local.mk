@@ -16,3 +16,6 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
+# export and import.
+src_libpilothouse_a_SOURCES += \
+	%reldir%/cmd_export.c %reldir%/cmd_import.c

@@ -25,3 +25,12 @@ HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
 	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
+
+# The store on real files; export and import.
+STORE_INTEGRATION_TESTS = tests/integration/store_kill9
+check_PROGRAMS += $(STORE_INTEGRATION_TESTS)
+TESTS += $(STORE_INTEGRATION_TESTS)
+tests_integration_store_kill9_LDADD = $(TEST_LDADD)
+INTEGRATION_SH_TESTS = tests/integration/export_import.sh
+TESTS += $(INTEGRATION_SH_TESTS)
+EXTRA_DIST += $(INTEGRATION_SH_TESTS)
