@@ -19,6 +19,7 @@
 #include "base/xmalloc.h"
 #include "cli/conf.h"
 #include "cli/console_host.h"
+#include "model/session.h"
 #include "store/store.h"
 #include "ui/keymap.h"
 #include "ui/theme.h"
@@ -28,23 +29,8 @@
 
 #define CHOST_RELIST_MS		5000	/* sessions listed again */
 #define CHOST_PAGE		100	/* sessions per list page */
-#define CHOST_MAX_PENDING	64	/* pending calls shown per session */
 #define CHOST_SEARCH_MS		2000	/* longest one search step runs */
 #define CHOST_LOAD_BATCH	5000	/* cached events indexed per turn */
-
-/*
- * The fleet's summary of a session.  The reducer of the model layer
- * (model_apply) is meant to provide it; until that lands, the host keeps
- * this summary itself from the events it feeds (status, pending
- * confirmations and custom tool calls, the current tool, usage and cost,
- * errors), reading only the few members it needs with the JSON scanner.
- */
-struct chost_pending {
-	char		*id;
-	uint32_t	 idx;
-	int		 custom;
-	int64_t		 since_us;
-};
 
 struct chost_sess {
 	struct chost		*h;
@@ -54,23 +40,14 @@ struct chost_sess {
 	uint32_t		 n, cap;
 	struct stream		*stream;
 	int			 loading;	/* cached events still coming */
-	/* The summary. */
-	enum console_status	 status;
-	int			 failed;	/* the last turn ended badly */
+	/* The state, folded by the model's reducer from every event. */
+	struct model_session	 ms;
+	/* What the session object says (listing, cache). */
+	enum console_status	 listed;	/* until a status event */
 	char			*title;
 	char			*agent;
 	char			*model;
 	int64_t			 created_us;
-	int64_t			 last_us;
-	struct chost_pending	 pend[CHOST_MAX_PENDING];
-	size_t			 npend;
-	char			*tool;
-	char			*tool_id;
-	int64_t			 tool_since;
-	int64_t			 in, out, cost;	/* from session.usage */
-	int			 have_usage;
-	int64_t			 span_in, span_out;
-	int			 errors;
 };
 
 struct chost {
@@ -97,39 +74,6 @@ static void	chost_load_cb(struct loop_timer *, void *);
 static void	chost_follow(struct chost *, struct chost_sess *);
 static void	chost_push_state(struct chost_sess *);
 
-/* A string value of a member of object text, or NULL.  Caller frees. */
-static char *
-chost_member(const char *text, size_t len, const char *key)
-{
-	struct json_span	sp;
-
-	if (json_scan_member(text, len, key, &sp) != 1)
-		return NULL;
-	return json_scan_strdup(&sp);
-}
-
-/* An integer member of object text, or dflt. */
-static int64_t
-chost_int(const char *text, size_t len, const char *key, int64_t dflt)
-{
-	struct json_span	sp;
-	int64_t			v;
-
-	if (json_scan_member(text, len, key, &sp) != 1 ||
-	    json_scan_int64(&sp, &v) != 0)
-		return dflt;
-	return v;
-}
-
-/* The span of a member that is an object. */
-static int
-chost_object(const char *text, size_t len, const char *key,
-    struct json_span *sp)
-{
-	return json_scan_member(text, len, key, sp) == 1 &&
-	    json_scan_kind(sp) == JSON_SCAN_OBJECT;
-}
-
 /* The session called id, or NULL. */
 static struct chost_sess *
 chost_find(struct chost *h, const char *id)
@@ -151,209 +95,79 @@ chost_get(struct chost *h, const char *id)
 	s = xcalloc(1, sizeof *s);
 	s->h = h;
 	s->id = xstrdup(id);
-	s->status = CONSOLE_IDLE;
-	s->cost = -1;
+	s->listed = CONSOLE_IDLE;
+	model_state_init(&s->ms);
 	h->sess = xreallocarray(h->sess, h->nsess + 1, sizeof *h->sess);
 	h->sess[h->nsess++] = s;
 	(void)console_session(h->con, id);
 	return s;
 }
 
-/* Forget a pending call by the id it was answered with. */
-static void
-chost_unpend(struct chost_sess *s, const char *id)
+/* The console's status for the reducer's. */
+static enum console_status
+chost_status(const struct chost_sess *s)
 {
-	for (size_t i = 0; id != NULL && i < s->npend; i++) {
-		if (strcmp(s->pend[i].id, id) != 0)
-			continue;
-		free(s->pend[i].id);
-		memmove(&s->pend[i], &s->pend[i + 1],
-		    (s->npend - i - 1) * sizeof s->pend[0]);
-		s->npend--;
-		return;
-	}
-}
-
-/* Add a pending call. */
-static void
-chost_pend(struct chost_sess *s, const char *id, uint32_t idx, int custom,
-    int64_t since)
-{
-	for (size_t i = 0; i < s->npend; i++)
-		if (strcmp(s->pend[i].id, id) == 0)
-			return;
-	if (s->npend == CHOST_MAX_PENDING)
-		return;
-	s->pend[s->npend].id = xstrdup(id);
-	s->pend[s->npend].idx = idx;
-	s->pend[s->npend].custom = custom;
-	s->pend[s->npend].since_us = since;
-	s->npend++;
-}
-
-/* Set the current tool (NULL: none). */
-static void
-chost_tool(struct chost_sess *s, const char *name, const char *id,
-    int64_t since)
-{
-	free(s->tool);
-	free(s->tool_id);
-	s->tool = name != NULL ? xstrdup(name) : NULL;
-	s->tool_id = id != NULL ? xstrdup(id) : NULL;
-	s->tool_since = since;
-}
-
-/* Token counts of a usage object span. */
-static void
-chost_usage(const struct json_span *u, int64_t *in, int64_t *out)
-{
-	struct json_span	cc;
-
-	*in = chost_int(u->p, u->len, "input_tokens", 0) +
-	    chost_int(u->p, u->len, "cache_read_input_tokens", 0) +
-	    chost_int(u->p, u->len, "cache_creation_input_tokens", 0);
-	if (chost_object(u->p, u->len, "cache_creation", &cc))
-		*in += chost_int(cc.p, cc.len, "ephemeral_5m_input_tokens", 0) +
-		    chost_int(cc.p, cc.len, "ephemeral_1h_input_tokens", 0);
-	*out = chost_int(u->p, u->len, "output_tokens", 0);
-}
-
-/* Update the summary with the next event (index idx). */
-static void
-chost_apply(struct chost_sess *s, const struct api_event *ev, uint32_t idx)
-{
-	struct json_span	 sp, in;
-	const char		*raw = ev->raw;
-	size_t			 len = ev->rawlen;
-	char			*v, *w;
-	int64_t			 a, b;
-
-	if (ev->processed_us > s->last_us)
-		s->last_us = ev->processed_us;
-	switch (ev->type) {
-	case API_EV_SESSION_STATUS_RUNNING:
-		s->status = CONSOLE_RUNNING;
-		s->failed = 0;
-		break;
-	case API_EV_SESSION_STATUS_IDLE:
-		s->status = CONSOLE_IDLE;
-		chost_tool(s, NULL, NULL, 0);
-		if (chost_object(raw, len, "stop_reason", &sp) &&
-		    (v = chost_member(sp.p, sp.len, "type")) != NULL) {
-			s->failed = strcmp(v, "retries_exhausted") == 0;
-			free(v);
-		}
-		break;
-	case API_EV_SESSION_STATUS_RESCHEDULED:
-		s->status = CONSOLE_RESCHEDULED;
-		break;
-	case API_EV_SESSION_STATUS_TERMINATED:
-	case API_EV_SESSION_DELETED:
-		s->status = CONSOLE_TERMINATED;
-		s->npend = 0;
-		break;
-	case API_EV_SESSION_ERROR:
-		s->errors++;
-		if (chost_object(raw, len, "error", &sp) &&
-		    chost_object(sp.p, sp.len, "retry_status", &in) &&
-		    (v = chost_member(in.p, in.len, "type")) != NULL) {
-			if (strcmp(v, "retrying") != 0)
-				s->failed = 1;
-			free(v);
-		}
-		break;
-	case API_EV_AGENT_TOOL_USE:
-	case API_EV_AGENT_MCP_TOOL_USE:
-		v = chost_member(raw, len, "evaluated_permission");
-		w = chost_member(raw, len, "name");
-		if (v != NULL && strcmp(v, "ask") == 0 && ev->id != NULL)
-			chost_pend(s, ev->id, idx, 0, ev->processed_us);
-		else if (v == NULL || strcmp(v, "deny") != 0)
-			chost_tool(s, w, ev->id, ev->processed_us);
-		free(v);
-		free(w);
-		break;
-	case API_EV_AGENT_CUSTOM_TOOL_USE:
-		if (ev->id != NULL)
-			chost_pend(s, ev->id, idx, 1, ev->processed_us);
-		break;
-	case API_EV_AGENT_TOOL_RESULT:
-	case API_EV_AGENT_MCP_TOOL_RESULT:
-		v = chost_member(raw, len, ev->type == API_EV_AGENT_TOOL_RESULT ?
-		    "tool_use_id" : "mcp_tool_use_id");
-		chost_unpend(s, v);
-		if (v != NULL && s->tool_id != NULL &&
-		    strcmp(v, s->tool_id) == 0)
-			chost_tool(s, NULL, NULL, 0);
-		free(v);
-		break;
-	case API_EV_USER_TOOL_CONFIRMATION:
-	case API_EV_USER_CUSTOM_TOOL_RESULT:
-		v = chost_member(raw, len, ev->type ==
-		    API_EV_USER_TOOL_CONFIRMATION ? "tool_use_id" :
-		    "custom_tool_use_id");
-		chost_unpend(s, v);
-		free(v);
-		break;
-	case API_EV_SESSION_USAGE:
-		if (chost_object(raw, len, "usage", &sp)) {
-			chost_usage(&sp, &s->in, &s->out);
-			s->have_usage = 1;
-			s->cost = -1;
-			if (chost_object(sp.p, sp.len, "list_cost", &in) &&
-			    (v = chost_member(in.p, in.len, "amount")) != NULL) {
-				long long	c;
-				char		*why = NULL;
-
-				if (str_to_ll(v, 0, INT64_MAX, &c, &why) == 0)
-					s->cost = c;
-				free(why);
-				free(v);
-			}
-		}
-		break;
-	case API_EV_SPAN_MODEL_REQUEST_END:
-		if (chost_object(raw, len, "model_usage", &sp)) {
-			chost_usage(&sp, &a, &b);
-			s->span_in += a;
-			s->span_out += b;
-		}
-		break;
+	switch (s->ms.status) {
+	case MODEL_STATUS_RUNNING:
+		return CONSOLE_RUNNING;
+	case MODEL_STATUS_RESCHEDULING:
+		return CONSOLE_RESCHEDULED;
+	case MODEL_STATUS_TERMINATED:
+		return CONSOLE_TERMINATED;
+	case MODEL_STATUS_IDLE:
+		return (model_attention(&s->ms) & MODEL_ATTN_ERROR) ?
+		    CONSOLE_ERROR : CONSOLE_IDLE;
 	default:
-		break;
+		return s->listed;	/* no status event yet */
 	}
 }
 
-/* Give the console the summary. */
+/* Give the console the reducer's state. */
 static void
 chost_push_state(struct chost_sess *s)
 {
-	struct console_state	st;
-	struct console_pending	pend[CHOST_MAX_PENDING];
+	struct console_state	 st;
+	struct console_pending	*pend;
+	struct model_usage	 u;
+	int64_t			 micro;
+	size_t			 n = 0;
 
 	memset(&st, 0, sizeof st);
-	st.status = s->failed && s->status == CONSOLE_IDLE ? CONSOLE_ERROR :
-	    s->status;
+	st.status = chost_status(s);
 	st.title = s->title;
 	st.agent = s->agent;
-	st.model = s->model;
+	st.model = s->ms.model[0] != '\0' ? s->ms.model : s->model;
+	st.stop_reason = s->ms.stop_reason[0] != '\0' ? s->ms.stop_reason :
+	    NULL;
 	st.created_us = s->created_us;
-	st.last_event_us = s->last_us;
-	st.tool = s->tool;
-	st.tool_since_us = s->tool_since;
-	st.tokens_in = s->have_usage ? s->in : s->span_in;
-	st.tokens_out = s->have_usage ? s->out : s->span_out;
-	st.cost_cents = s->cost;
-	st.errors = s->errors;
-	for (size_t i = 0; i < s->npend; i++) {
-		pend[i].event_id = s->pend[i].id;
-		pend[i].seq = s->pend[i].idx;
-		pend[i].custom = s->pend[i].custom;
-		pend[i].since_us = s->pend[i].since_us;
+	st.last_event_us = s->ms.last_us;
+	st.tool = s->ms.tool[0] != '\0' ? s->ms.tool : NULL;
+	st.tool_since_us = s->ms.tool_since_us;
+	model_usage_total(&s->ms, &u);
+	st.tokens_in = u.input_tokens + u.cache_read_tokens +
+	    u.cache_creation_tokens;
+	st.tokens_out = u.output_tokens;
+	micro = model_cost_microusd(&s->ms);
+	st.cost_cents = micro < 0 ? -1 : (micro + 5000) / 10000;
+	st.errors = (int)s->ms.errors;
+	/* Confirmations, then custom tool calls; the console finds each
+	 * one's place in the log by its id. */
+	pend = xcalloc(s->ms.nconfirm + s->ms.ncustom + 1, sizeof *pend);
+	for (size_t i = 0; i < s->ms.nconfirm; i++, n++) {
+		pend[n].event_id = s->ms.confirm[i].event_id;
+		pend[n].seq = CONSOLE_SEQ_UNKNOWN;
+		pend[n].since_us = s->ms.confirm[i].since_us;
+	}
+	for (size_t i = 0; i < s->ms.ncustom; i++, n++) {
+		pend[n].event_id = s->ms.custom[i].event_id;
+		pend[n].seq = CONSOLE_SEQ_UNKNOWN;
+		pend[n].custom = 1;
+		pend[n].since_us = s->ms.custom[i].since_us;
 	}
 	st.pending = pend;
-	st.npending = s->npend;
+	st.npending = n;
 	console_set_state(s->h->con, s->id, &st);
+	free(pend);
 }
 
 /* Add an event to a session: index it, summarise it, show it. */
@@ -370,7 +184,7 @@ chost_event(struct chost_sess *s, struct api_event *ev, int64_t seq)
 	s->seqs[idx] = seq;
 	s->ids[idx] = seq < 0 && ev->id != NULL ? xstrdup(ev->id) : NULL;
 	s->n++;
-	chost_apply(s, ev, idx);
+	(void)model_apply(&s->ms, ev);
 	console_event(s->h->con, s->id, idx, ev);
 }
 
@@ -610,13 +424,15 @@ chost_session_object(struct chost_sess *s, json_t *o)
 	free(s->model);
 	s->model = json_string_value(model) != NULL ?
 	    xstrdup(json_string_value(model)) : NULL;
+	if (s->model != NULL && s->ms.model[0] == '\0')
+		model_state_set_model(&s->ms, s->model);
 	ts = json_string_value(json_object_get(o, "created_at"));
 	if (ts != NULL && clock_parse(ts, strlen(ts), &us) == 0)
 		s->created_us = us;
-	/* Before any event, the listed status is all there is. */
+	/* Until a status event, the listed status is all there is. */
 	st = json_string_value(json_object_get(o, "status"));
-	if (s->n == 0 && st != NULL)
-		s->status = strcmp(st, "running") == 0 ? CONSOLE_RUNNING :
+	if (st != NULL)
+		s->listed = strcmp(st, "running") == 0 ? CONSOLE_RUNNING :
 		    strcmp(st, "rescheduling") == 0 ? CONSOLE_RESCHEDULED :
 		    strcmp(st, "terminated") == 0 ? CONSOLE_TERMINATED :
 		    CONSOLE_IDLE;
@@ -998,15 +814,12 @@ chost_sess_free(struct chost_sess *s)
 {
 	for (uint32_t i = 0; i < s->n; i++)
 		free(s->ids[i]);
-	for (size_t i = 0; i < s->npend; i++)
-		free(s->pend[i].id);
+	model_state_clear(&s->ms);
 	free(s->seqs);
 	free(s->ids);
 	free(s->title);
 	free(s->agent);
 	free(s->model);
-	free(s->tool);
-	free(s->tool_id);
 	free(s->id);
 	free(s);
 }

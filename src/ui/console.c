@@ -375,7 +375,8 @@ console_same_state(const struct console_session *cs,
 		return 0;
 	for (size_t i = 0; i < st->npending; i++)
 		if (strcmp(cs->pending[i].event_id, st->pending[i].event_id) !=
-		    0 || cs->pending[i].seq != st->pending[i].seq)
+		    0 || (st->pending[i].seq != CONSOLE_SEQ_UNKNOWN &&
+		    cs->pending[i].seq != st->pending[i].seq))
 			return 0;
 	return 1;
 }
@@ -418,6 +419,10 @@ console_set_state(struct console *con, const char *id,
 			cs->pending[i] = st->pending[i];
 			cs->pending[i].event_id =
 			    xstrdup(st->pending[i].event_id);
+			if (cs->pending[i].seq == CONSOLE_SEQ_UNKNOWN)
+				cs->pending[i].seq = timeline_find(cs->tl,
+				    timeline_hash(cs->pending[i].event_id,
+				    strlen(cs->pending[i].event_id)));
 		}
 	}
 	cs->st.pending = cs->pending;

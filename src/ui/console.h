@@ -42,9 +42,11 @@ enum console_status {
 };
 
 /* A call waiting for the operator. */
+#define CONSOLE_SEQ_UNKNOWN	UINT32_MAX	/* find the place by the id */
+
 struct console_pending {
 	char		*event_id;	/* the agent.*tool_use event id */
-	uint32_t	 seq;		/* its place in the log (its body) */
+	uint32_t	 seq;		/* its place in the log, or unknown */
 	int		 custom;	/* needs user.custom_tool_result */
 	int64_t		 since_us;	/* when it was asked */
 };
