@@ -288,7 +288,8 @@ bench_bytes(void)
 	struct console		*con;
 	struct ui		*ui;
 	char			*cause = NULL;
-	int			 master, slave, in0, out1, warm = 300, nev = 200;
+	int			 master, slave, in0, out1;
+	int			 warm = 300, nev = 200;
 	size_t			 bytes, max = 0, total = 0, idle;
 	double			*v = xcalloc((size_t)nev, sizeof *v);
 
@@ -339,8 +340,8 @@ bench_bytes(void)
 		ui_frame(ui);
 		bytes = bench_drain(master);
 		if (getenv("BENCH_DEBUG") != NULL && bytes > 2048)
-			fprintf(stderr, "event %d: %zu bytes: %.120s\n", warm + i,
-			    bytes, bench_bodies[warm + i].data);
+			fprintf(stderr, "event %d: %zu bytes: %.120s\n",
+			    warm + i, bytes, bench_bodies[warm + i].data);
 		v[i] = (double)bytes;
 		total += bytes;
 		max = AD_MAX(max, bytes);

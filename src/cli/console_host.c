@@ -288,12 +288,15 @@ chost_audit_list(void *arg, size_t max)
 	}
 	v = xcalloc(AD_MIN(n, max) + 1, sizeof *v);
 	for (size_t i = n; i > 0 && k < max; i--) {
-		clock_format(r[i - 1].time_us, 0, when, sizeof when);
+		const struct store_record	*rr = &r[i - 1];
+
+		clock_format(rr->time_us, 0, when, sizeof when);
 		xasprintf(&v[k++], "%s  %s  %s  %s  %s  %s", when,
-		    r[i - 1].user ? r[i - 1].user : "", r[i - 1].session_id ?
-		    r[i - 1].session_id : "", r[i - 1].action ? r[i - 1].action :
-		    "", r[i - 1].event_ids ? r[i - 1].event_ids : "",
-		    r[i - 1].detail ? r[i - 1].detail : "");
+		    rr->user ? rr->user : "",
+		    rr->session_id ? rr->session_id : "",
+		    rr->action ? rr->action : "",
+		    rr->event_ids ? rr->event_ids : "",
+		    rr->detail ? rr->detail : "");
 	}
 	store_records_free(r, n);
 	return v;
@@ -323,8 +326,8 @@ chost_search(void *arg, const char *id, const char *needle, int64_t from,
 		if (clock_mono_us() - start > CHOST_SEARCH_MS * 1000) {
 			/* Long logs: stop here; n goes on from this row. */
 			ui_toast(console_ui(h->con), 0, "no match yet after "
-			    "%lld events; n searches on", (long long)(i - from) *
-			    dir + 1);
+			    "%lld events; n searches on",
+			    (long long)(i - from) * dir + 1);
 			return i;
 		}
 	}
@@ -383,9 +386,10 @@ static char **
 chost_words(void *arg, const char *what)
 {
 	struct chost	*h = arg;
-	char		**src = strcmp(what, "agent") == 0 ? h->agents : h->envs;
-	char		**v;
+	char		**src, **v;
 	size_t		  n = 0;
+
+	src = strcmp(what, "agent") == 0 ? h->agents : h->envs;
 
 	while (src != NULL && src[n] != NULL)
 		n++;

@@ -208,7 +208,8 @@ diff_hunks(struct diff *df, const struct diff_script *sc,
     const struct diff_text *a, const struct diff_text *b, int ctx)
 {
 	struct diff_hunk	*h;
-	size_t			*apos, *bpos, k = 0, s, e, last, c = (size_t)ctx;
+	size_t			*apos, *bpos, k = 0, s, e, last;
+	size_t			 c = (size_t)ctx;
 
 	/* Lines of a and b before each op. */
 	apos = xreallocarray(NULL, sc->n + 1, sizeof *apos);

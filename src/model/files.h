@@ -54,7 +54,7 @@ struct files_file {
 	char		*current;	/* content now */
 	size_t		 currentlen;
 	int		 current_known;
-	int		 created;	/* first change came with nothing known */
+	int		 created;	/* first change found nothing known */
 	int		 changed;	/* written or edited at least once */
 	size_t		 reads, writes, edits;
 	size_t		 failed;	/* uses that ended in is_error */

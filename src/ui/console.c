@@ -729,8 +729,9 @@ console_ask_interrupt(struct console *con, struct console_session *cs)
 		    ntagged, ntagged == 1 ? "" : "s");
 	else {
 		t->session = xstrdup(cs->id);
-		snprintf(q, sizeof q, "Interrupt %.80s?", cs->st.title != NULL &&
-		    *cs->st.title ? cs->st.title : cs->id);
+		snprintf(q, sizeof q, "Interrupt %.80s?",
+		    cs->st.title != NULL && *cs->st.title ?
+		    cs->st.title : cs->id);
 	}
 	ui_push(con->ui, pane_confirm_create(con->ui, q,
 	    console_interrupt_yes, t, console_target_free));
@@ -933,7 +934,8 @@ console_command(struct console *con, const char *line, char **cause)
 		ui_push(con->ui, pane_help_create(con->ui));
 	else if (strcmp(w[0], "new") == 0) {
 		if (n < 3) {
-			xasprintf(cause, "usage: :new AGENT ENVIRONMENT [TITLE]");
+			xasprintf(cause,
+			    "usage: :new AGENT ENVIRONMENT [TITLE]");
 			rv = -1;
 		} else if (ui_readonly(con->ui)) {
 			xasprintf(cause, "read-only: cannot create sessions");

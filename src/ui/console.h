@@ -34,7 +34,7 @@ enum console_status {
 	CONSOLE_RUNNING,
 	CONSOLE_IDLE,
 	CONSOLE_WAITING,	/* needs approval or a custom tool result */
-	CONSOLE_STALLED,	/* running, silent past the threshold: a label */
+	CONSOLE_STALLED,	/* running, silent past the threshold */
 	CONSOLE_ERROR,		/* the last turn ended in an error */
 	CONSOLE_RESCHEDULED,
 	CONSOLE_TERMINATED,

@@ -256,8 +256,8 @@ appr_action(struct pane *p, enum ui_action a, int arg)
 		break;
 	}
 	if (it == NULL) {
-		if (a == UI_ACT_OPEN || a == UI_ACT_TAG || ui_action_steers(a) ||
-		    a == UI_ACT_SHOW_DIFF) {
+		if (a == UI_ACT_OPEN || a == UI_ACT_TAG ||
+		    ui_action_steers(a) || a == UI_ACT_SHOW_DIFF) {
 			ui_toast(p->ui, 0, "nothing is waiting");
 			return 1;
 		}

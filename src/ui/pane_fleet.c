@@ -107,9 +107,11 @@ static int
 fleet_cmp(const void *pa, const void *pb, void *arg)
 {
 	struct fleet			*f = arg;
-	const struct console_session	*a = *(struct console_session *const *)pa;
-	const struct console_session	*b = *(struct console_session *const *)pb;
+	const struct console_session	*a, *b;
 	int				 c = 0;
+
+	a = *(struct console_session *const *)pa;
+	b = *(struct console_session *const *)pb;
 
 	switch (f->sort) {
 	case FC_STATE:
@@ -365,7 +367,8 @@ fleet_table(struct fleet *f, const struct canvas_region *rg)
 		cs = f->shown[i];
 		canvas_fill(rg, 0, y, w, 1, sel ? UI_STYLE_SELECTED :
 		    UI_STYLE_NORMAL);
-		draw_text(rg, 0, y, 1, sel ? UI_STYLE_SELECTED : UI_STYLE_NORMAL,
+		draw_text(rg, 0, y, 1,
+		    sel ? UI_STYLE_SELECTED : UI_STYLE_NORMAL,
 		    sel ? theme_glyph(t, UI_GLYPH_CURSOR) : " ");
 		if (cs->tagged)
 			draw_text(rg, 1, y, 1, UI_STYLE_TAGGED, theme_glyph(t,
@@ -381,8 +384,8 @@ fleet_table(struct fleet *f, const struct canvas_region *rg)
 				int	tw = draw_untrusted_width(buf,
 				    strlen(buf), DRAW_ONELINE);
 
-				draw_untrusted(rg, x + AD_MAX(cw - tw, 0), y, cw,
-				    st, buf, strlen(buf), &o, NULL);
+				draw_untrusted(rg, x + AD_MAX(cw - tw, 0), y,
+				    cw, st, buf, strlen(buf), &o, NULL);
 			} else
 				draw_untrusted(rg, x, y, cw, st, buf,
 				    strlen(buf), &o, NULL);

@@ -296,8 +296,8 @@ sl_tool_input(struct sess *s, struct sl_layout *l, struct api_event *ev,
 			 * session lives; the layout is freed before it. */
 			sl_diff(l, op->before, op->beforelen, b, blen);
 		} else {
-			sl_add(l, SL_LABEL, UI_STYLE_DIM, "new file (no earlier "
-			    "content known)", 36, 0);
+			sl_add(l, SL_LABEL, UI_STYLE_DIM,
+			    "new file (no earlier content known)", 36, 0);
 			sl_diff(l, "", 0, b, blen);
 		}
 		return;
@@ -1091,8 +1091,9 @@ sess_draw_title(struct sess *s, const struct canvas_region *rg)
 	snprintf(buf, sizeof buf, "  %s in / %s out", in, out);
 	x += draw_text(rg, x, 0, w - x, UI_STYLE_DIM, buf);
 	if (cs->st.cost_cents >= 0) {
-		snprintf(buf, sizeof buf, "  $%lld.%02lld", (long long)
-		    cs->st.cost_cents / 100, (long long)cs->st.cost_cents % 100);
+		snprintf(buf, sizeof buf, "  $%lld.%02lld",
+		    (long long)cs->st.cost_cents / 100,
+		    (long long)cs->st.cost_cents % 100);
 		x += draw_text(rg, x, 0, w - x, UI_STYLE_DIM, buf);
 	}
 	if (cs->npending > 0) {
@@ -1139,7 +1140,8 @@ sess_draw_raw(struct sess *s, const struct canvas_region *rg)
 	left = strlen(p);
 	o.flags = DRAW_ELLIPSIS;
 	for (int y = 1; y < h && left > 0; y++) {
-		draw_untrusted(rg, 0, y, w, UI_STYLE_NORMAL, p, left, &o, &used);
+		draw_untrusted(rg, 0, y, w, UI_STYLE_NORMAL, p, left, &o,
+		    &used);
 		p += used;
 		left -= used;
 	}

@@ -20,7 +20,7 @@ struct tl_rows {
 struct timeline {
 	struct tl_event		*ev;
 	size_t			 n, cap;
-	uint32_t		*table;		/* index + 1 by id hash; 0 empty */
+	uint32_t		*table;		/* id hash -> index+1, 0 free */
 	size_t			 tcap;		/* a power of two */
 	struct tl_rows		 main;		/* rows without details */
 	struct tl_rows		 all;		/* rows with details */

@@ -14,9 +14,10 @@
  * Rows are kept in log order, so the view at any position of the log
  * (replay) is a prefix: a tl_view's limit makes only the first N events
  * count, in O(log n), and links to events past the limit read as "not
- * yet".  Several panes can look at one timeline with different views.  Delta previews of messages being written (api.md 7.4) are
- * kept beside the log and dropped when their final event or the end of
- * their model request arrives.
+ * yet".  Several panes can look at one timeline with different views.
+ * Delta previews of messages being written (api.md 7.4) are kept beside
+ * the log and dropped when their final event or the end of their model
+ * request arrives.
  *
  * Pure: fed records in log order by the cli glue (live) or a replayer.
  */
@@ -48,7 +49,7 @@ struct tl_record {
 	enum api_event_type	 type;
 	int64_t			 time_us;
 	uint64_t		 id;		/* hash of the event id */
-	uint64_t		 ref;		/* hash of the id it refers to */
+	uint64_t		 ref;		/* hash of the id referred to */
 	char			 thread[72];	/* session_thread_id, or "" */
 	char			 agent[72];	/* agent_name / peer, or "" */
 	int			 flags;		/* TL_ERROR, TL_RETRY, TL_ASK,

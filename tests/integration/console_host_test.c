@@ -56,8 +56,8 @@ populate(const char *datadir)
 		    "\"name\":\"%s-agent\",\"model\":\"claude-opus-4-8\","
 		    "\"version\":1},\"environment_id\":\"env_1\","
 		    "\"created_at\":\"2025-11-19T14:02:11Z\","
-		    "\"updated_at\":\"2025-11-19T14:02:11Z\"}", ids[i], titles[i],
-		    i, names[i]);
+		    "\"updated_at\":\"2025-11-19T14:02:11Z\"}", ids[i],
+		    titles[i], i, names[i]);
 		if (store_session_put(st, obj, strlen(obj), &cause) == 0) {
 			fprintf(stderr, "session: %s\n", cause);
 			exit(1);

@@ -374,8 +374,9 @@ main(void)
 	is_int(nsends, 0, "and sends nothing");
 	keys(con, "a", 0);
 	is_int(nsends, 1, "a in the queue approves");
-	ok(nsends == 1 && strstr(sends[0], "\"type\":\"user.tool_confirmation\"")
-	    != NULL && strstr(sends[0], "\"result\":\"allow\"") != NULL &&
+	ok(nsends == 1 &&
+	    strstr(sends[0], "\"type\":\"user.tool_confirmation\"") != NULL &&
+	    strstr(sends[0], "\"result\":\"allow\"") != NULL &&
 	    strstr(sends[0], "sevt_fix10014") != NULL,
 	    "with a user.tool_confirmation for the bash call");
 	is_int(naudits, 1, "and an audit record");

@@ -78,7 +78,8 @@ row_type(const struct tl_view *v, size_t k)
 int
 main(void)
 {
-	struct tl_view		 main_v = { 0, SIZE_MAX }, all_v = { 1, SIZE_MAX };
+	struct tl_view		 main_v = { 0, SIZE_MAX };
+	struct tl_view		 all_v = { 1, SIZE_MAX };
 	struct tl_view		 at;
 	const struct tl_event	*use, *e;
 	uint32_t		 i, r;
@@ -156,7 +157,8 @@ main(void)
 	    "\"id\":\"sevt_e\",\"processed_at\":\"2026-11-19T14:00:02Z\","
 	    "\"model_request_start_id\":\"sevt_s\",\"is_error\":true,"
 	    "\"model_usage\":{\"input_tokens\":1,\"output_tokens\":1,"
-	    "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}");
+	    "\"cache_creation_input_tokens\":0,"
+	    "\"cache_read_input_tokens\":0}}");
 	feed(buf, strlen(buf));
 	is_int(timeline_previews(tl, &main_v), 0, "an interrupted request "
 	    "closes its previews");
