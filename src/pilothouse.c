@@ -33,6 +33,7 @@ main(int argc, char **argv)
 	char			*cause = NULL;
 	char			*help_argv[] = { "help", NULL };
 	char			*version_argv[] = { "version", NULL };
+	char			*demo_argv[] = { "demo", NULL };
 	int			 ch;
 
 	setlocale(LC_ALL, "");
@@ -86,6 +87,8 @@ main(int argc, char **argv)
 		free(cause);
 		return CMD_EXIT_LOCAL;
 	}
+	if (argc == 0 && g.local && g.demo)
+		return cmd_dispatch(&g, 1, demo_argv);
 	if (argc == 0)
 		return cmd_dispatch(&g, 1, help_argv);
 	ch = cmd_dispatch(&g, argc, argv);

@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/cancel.h"
 #include "base/compiler.h"
 #include "cli/cmd.h"
 
@@ -15,6 +17,26 @@ static int	cmd_version_exec(struct cmd_globals *, int, char **);
 static const struct cmd_entry	cmd_table[] = {
 	{ "help", "[COMMAND]", "show help for pilothouse or one command",
 	  NULL, cmd_help_exec },
+	{ "sandbox", "exec [options] [--] COMMAND... | check [options]",
+	  "run a command in the tool sandbox, or check what it isolates",
+	  "exec options:\n"
+	  "  --workspace DIR     directory bound at /workspace (default: .)\n"
+	  "  --timeout SECONDS   wall-clock limit (default: 120)\n"
+	  "  --memory BYTES      memory limit, with k, m or g (default: 2g)\n"
+	  "  --pids N            process limit (default: 256)\n"
+	  "  --unsafe-no-sandbox run on this host with no isolation\n"
+	  "  --debug-uid0        keep kernel uid 0 inside (debugging only)\n"
+	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n"
+	  "check options:\n"
+	  "  --workspace DIR     probe with this workspace (default: a\n"
+	  "                      temporary directory)\n"
+	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n",
+	  cmd_sandbox_exec },
+	{ "tool", "NAME [--workspace DIR] [--unsafe-no-sandbox] JSON-INPUT",
+	  "run one built-in tool and print its result as JSON",
+	  "  --workspace DIR     the session workspace (default: .)\n"
+	  "  --unsafe-no-sandbox run bash on this host with no isolation\n",
+	  cmd_tool_exec },
 	{ "version", "", "print the version", NULL, cmd_version_exec },
 	{ "sessions", "[--status S,...] [--json]", "list the sessions",
 	  "  --status S,...   only sessions in these states (idle, running,\n"
@@ -42,7 +64,56 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --until idle|terminated\n"
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
+	{ "serve", "[--listen ADDR] [--key-file FILE] [--scenarios DIR] "
+	  "[--scripted-fast] [--heartbeat SECONDS] [--unsafe-no-sandbox] "
+	  "[--background | --stop]",
+	  "run the local harness (the Managed Agents API, offline)",
+	  "  --listen ADDR        also listen on 127.0.0.1:PORT or [::1]:PORT\n"
+	  "                       (loopback only; PORT 0 picks one); TCP\n"
+	  "                       requests need the key\n"
+	  "  --key-file FILE      the TCP key, created 0600 with a random key\n"
+	  "                       if absent (default:\n"
+	  "                       $XDG_CONFIG_HOME/pilothouse/harness.key)\n"
+	  "  --scenarios DIR      look for scripted scenarios in DIR first\n"
+	  "  --scripted-fast      no delays in scripted brains (tests)\n"
+	  "  --heartbeat SECONDS  stream heartbeat interval (default 15)\n"
+	  "  --unsafe-no-sandbox  run tools WITHOUT the bubblewrap sandbox\n"
+	  "  --background         start in the background and return when it\n"
+	  "                       accepts connections (exit 0 at once if one\n"
+	  "                       runs already)\n"
+	  "  --stop               stop the running harness (exit 0 if none)\n",
+	  cmd_serve_exec },
+	{ "demo", "[NAME | FILE]",
+	  "start the demo sessions on the local harness",
+	  "  NAME                 a manifest in the shipped demos/ directory\n"
+	  "                       (default: four-agents)\n"
+	  "  FILE                 a manifest file (harness.md 4.5)\n",
+	  cmd_demo_exec },
 };
+
+static struct cancel	*cmd_cancel;
+
+/* SIGINT/SIGTERM: fire the cancel (cancel_fire is async-signal-safe). */
+static void
+cmd_cancel_signal(int sig)
+{
+	if (cmd_cancel != NULL)
+		cancel_fire(cmd_cancel);
+}
+
+/* Fire c on SIGINT and SIGTERM; NULL restores the default actions. */
+void
+cmd_cancel_on_signals(struct cancel *c)
+{
+	struct sigaction	sa;
+
+	cmd_cancel = c;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = c != NULL ? cmd_cancel_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 /* The table entry called name, or NULL. */
 const struct cmd_entry *

@@ -42,7 +42,13 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_globals *, int, char **);
 };
 
-/* The subcommands: one cmd_<name>.c each, listed in cmd.c's table. */
+struct cancel;
+
+/* Subcommands (cmd_<name>.c). */
+int	 cmd_demo_exec(struct cmd_globals *, int, char **);
+int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
+int	 cmd_serve_exec(struct cmd_globals *, int, char **);
+int	 cmd_tool_exec(struct cmd_globals *, int, char **);
 int	 cmd_sessions_exec(struct cmd_globals *, int, char **);
 int	 cmd_tail_exec(struct cmd_globals *, int, char **);
 int	 cmd_send_exec(struct cmd_globals *, int, char **);
@@ -50,6 +56,9 @@ int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
 int	 cmd_approve_exec(struct cmd_globals *, int, char **);
 int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+
+/* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
+void	 cmd_cancel_on_signals(struct cancel *);
 
 /* Run argv[0] as a subcommand; returns an exit status. */
 int	 cmd_dispatch(struct cmd_globals *, int, char **);

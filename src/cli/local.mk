@@ -1,6 +1,8 @@
 # src/cli/local.mk -- the command line: one cmd_*.c per subcommand.
 src_libpilothouse_a_SOURCES += \
-	%reldir%/cmd.c %reldir%/cmd.h
+	%reldir%/cmd.c %reldir%/cmd.h \
+	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
+	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
 src_libpilothouse_a_SOURCES += \
 	%reldir%/conf.c %reldir%/conf.h
 src_libpilothouse_a_SOURCES += \

@@ -19,3 +19,9 @@ CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_steer.sh \
 	tests/integration/cli_tail.sh tests/integration/cli_wait.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
+
+# The local harness over real sockets.
+HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
+	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
+TESTS += $(HARNESS_INTEGRATION_TESTS)
+EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh

@@ -1,0 +1,160 @@
+#!/bin/sh
+# tests/integration/harness_flows.sh -- permission and error flows of the
+# real harness (--scripted-fast, real sandbox), each checked against the
+# exact event sequence in the log: always_allow, always_ask denied with a
+# deny_message, auto denying a high-risk call without a pause, a custom
+# tool answered with user.custom_tool_result, and retries exhausted.
+. "$top_srcdir/tests/lib.sh"
+
+. "$top_srcdir/tests/integration/harness_lib.sh"
+
+mkdir -p "$T/sc"
+cat >"$T/sc/risky.json" <<'X'
+{"scenario": "risky", "turns": [{"responses": [
+  {"blocks": [{"tool": "bash", "input": {"command": "sudo reboot"}}]},
+  {"blocks": [{"text": "refused"}], "stop": "end_turn"}]}]}
+X
+cat >"$T/sc/custom.json" <<'X'
+{"scenario": "custom", "turns": [{"responses": [
+  {"blocks": [{"custom_tool": "lookup", "input": {"key": "k"}}]},
+  {"blocks": [{"text": "got it"}], "stop": "end_turn"}]}]}
+X
+cat >"$T/sc/down.json" <<'X'
+{"scenario": "down", "turns": [{"responses": [
+  {"fail": {"type": "model_overloaded_error", "times": 100, "retry_after_ms": 0},
+   "blocks": [{"text": "never"}], "stop": "end_turn"}]}]}
+X
+
+harness_start --scenarios "$T/sc"
+EN=$(c http://h/v1/environments -d '{"name":"e"}' | jq -r .id)
+# session MODEL TOOLS: a new session of a new agent.
+session() {
+	ag=$(c http://h/v1/agents -d "{\"name\":\"a\",\"model\":\"$1\",\"tools\":$2}" | jq -r .id)
+	c http://h/v1/sessions -d "{\"agent\":\"$ag\",\"environment_id\":\"$EN\"}" | jq -r .id
+}
+say() { c "http://h/v1/sessions/$1/events" -d '{"events":[{"type":"user.message","content":[{"type":"text","text":"go"}]}]}' >/dev/null; }
+idle_with() { seq_of "$1" | tail -n 1 | grep -q "^session.status_idle $2\$"; }
+
+# always_allow: the call runs without asking.
+SE=$(session scripted:hello-bash '[{"type":"agent_toolset_20260401"}]')
+say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "always_allow: the turn ends"
+seq_of "$SE" >"$T/got"
+cat >"$T/want" <<'X'
+user.message
+session.status_running
+span.model_request_start
+agent.message
+agent.tool_use bash allow
+span.model_request_end false
+agent.tool_result false
+span.model_request_start
+agent.message
+span.model_request_end false
+session.usage
+session.status_idle end_turn
+X
+diff "$T/want" "$T/got" >"$T/diff"; ok $? "always_allow: exact sequence"; sed 's/^/# /' "$T/diff"
+is "$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text')" "hello from the sandbox" \
+    "the call really ran in the sandbox"
+
+# always_ask, denied with a deny_message: the tool never runs.
+SE=$(session scripted:hello-bash '[{"type":"agent_toolset_20260401","configs":[{"name":"bash","permission_policy":{"type":"always_ask"}}]}]')
+say "$SE"; wait_for 15 idle_with "$SE" requires_action; ok $? "always_ask: idles with requires_action"
+TU=$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_use" | jq -r '.data[0].id')
+is "$(c "http://h/v1/sessions/$SE/events?types[]=session.status_idle" | jq -r ".data[0].stop_reason.event_ids | join(\",\")")" "$TU" \
+    "requires_action names the pending call"
+c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.tool_confirmation\",\"tool_use_id\":\"$TU\",\"result\":\"deny\",\"deny_message\":\"not on a Friday\"}]}" >/dev/null
+wait_for 15 idle_with "$SE" end_turn; ok $? "deny: the turn ends"
+seq_of "$SE" >"$T/got"
+cat >"$T/want" <<'X'
+user.message
+session.status_running
+span.model_request_start
+agent.message
+agent.tool_use bash ask
+span.model_request_end false
+session.status_idle requires_action
+user.tool_confirmation
+session.status_running
+agent.tool_result true
+span.model_request_start
+agent.message
+span.model_request_end false
+session.usage
+session.status_idle end_turn
+X
+diff "$T/want" "$T/got" >"$T/diff"; ok $? "deny: exact sequence"; sed 's/^/# /' "$T/diff"
+c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text' >"$T/res"
+grep -q 'not on a Friday' "$T/res"; ok $? "the synthetic result carries the deny_message"
+! grep -q 'hello from the sandbox' "$T/res"; ok $? "the denied tool never ran"
+
+# auto: a high-risk call is denied at once, with no pause.
+SE=$(session scripted:risky '[{"type":"agent_toolset_20260401","default_config":{"permission_policy":{"type":"auto"}}}]')
+say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "auto deny: the turn ends"
+seq_of "$SE" >"$T/got"
+cat >"$T/want" <<'X'
+user.message
+session.status_running
+span.model_request_start
+agent.tool_use bash deny
+span.model_request_end false
+agent.tool_result true
+span.model_request_start
+agent.message
+span.model_request_end false
+session.usage
+session.status_idle end_turn
+X
+diff "$T/want" "$T/got" >"$T/diff"; ok $? "auto deny: exact sequence, no requires_action"; sed 's/^/# /' "$T/diff"
+is "$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_use" | jq -r '.data[0].evaluation.evaluated_permission.reason_code // .data[0].permission_evaluation.evaluated_permission.reason_code // empty' | head -n 1)" "high_risk" \
+    "the evaluation names high_risk" 
+grep -q 'high_risk' "$T/got" || c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text' | grep -q 'high_risk'
+ok $? "the synthetic result says why"
+
+# A custom tool, answered with user.custom_tool_result.
+SE=$(session scripted:custom '[{"type":"custom","name":"lookup","description":"look up","input_schema":{"type":"object"}}]')
+say "$SE"; wait_for 15 idle_with "$SE" requires_action; ok $? "custom tool: idles with requires_action"
+CU=$(c "http://h/v1/sessions/$SE/events?types[]=agent.custom_tool_use" | jq -r '.data[0].id')
+c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.custom_tool_result\",\"custom_tool_use_id\":\"$CU\",\"content\":[{\"type\":\"text\",\"text\":\"v\"}]}]}" >/dev/null
+wait_for 15 idle_with "$SE" end_turn; ok $? "custom tool: the result resumes the turn"
+seq_of "$SE" >"$T/got"
+cat >"$T/want" <<'X'
+user.message
+session.status_running
+span.model_request_start
+agent.custom_tool_use
+span.model_request_end false
+session.status_idle requires_action
+user.custom_tool_result
+session.status_running
+span.model_request_start
+agent.message
+span.model_request_end false
+session.usage
+session.status_idle end_turn
+X
+diff "$T/want" "$T/got" >"$T/diff"; ok $? "custom tool: exact sequence"; sed 's/^/# /' "$T/diff"
+
+# Retries exhausted: four attempts, then retries_exhausted.
+SE=$(session scripted:down '[]')
+say "$SE"; wait_for 15 idle_with "$SE" retries_exhausted; ok $? "retries exhausted: idles"
+seq_of "$SE" >"$T/got"
+{
+	echo user.message
+	echo session.status_running
+	for i in 1 2 3; do
+		echo span.model_request_start
+		echo span.model_request_end true
+		echo session.error model_overloaded_error retrying
+		echo session.status_rescheduled
+		echo session.status_running
+	done
+	echo span.model_request_start
+	echo span.model_request_end true
+	echo session.error model_overloaded_error exhausted
+	echo session.usage
+	echo session.status_idle retries_exhausted
+} >"$T/want"
+diff "$T/want" "$T/got" >"$T/diff"; ok $? "retries exhausted: exact sequence"; sed 's/^/# /' "$T/diff"
+
+done_testing
