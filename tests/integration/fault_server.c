@@ -133,6 +133,7 @@ static struct {
 	int		 terminate;
 	int		 nohistory;	/* history endpoint always empty */
 	int		 history_delay;	/* ms before answering a history page */
+	int		 skew_every;	/* every Nth event stamped in the past */
 	unsigned	 seed;
 } opt = {
 	.events = 50, .history = 10, .interval = 5, .sessions = 1,
@@ -173,11 +174,23 @@ fs_new_id(char *out, size_t size, const char *prefix)
 	snprintf(out, size, "%s_011C%020u", prefix, ++id_counter);
 }
 
-/* The next processed_at for a session (strictly increasing, or shared). */
+/*
+ * The next processed_at for a session: increasing (or shared, with
+ * --same-ts), except that with --skew-every every Nth event is stamped
+ * 700 us before its predecessor, as a server that stamps a client event
+ * when it is processed but logs it where it was queued would.
+ */
 static void
 fs_stamp(struct fs_session *s, char *out, size_t size)
 {
-	int64_t	now = clock_real_us();
+	static unsigned	n;
+	int64_t		now = clock_real_us();
+
+	if (opt.skew_every > 0 && ++n % opt.skew_every == 0 &&
+	    s->last_us != 0) {
+		clock_format(s->last_us - 700, 6, out, size);
+		return;
+	}
 
 	if (s->same_left > 0)
 		s->same_left--;
@@ -1159,6 +1172,7 @@ main(int argc, char **argv)
 		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "no-history", no_argument, NULL, 'N' },
 		{ "history-delay", required_argument, NULL, 'D' },
+		{ "skew-every", required_argument, NULL, 'K' },
 		{ "seed", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1194,6 +1208,7 @@ main(int argc, char **argv)
 		case 'T': opt.terminate = 0; break;
 		case 'N': opt.nohistory = 1; break;
 		case 'D': opt.history_delay = atoi(optarg); break;
+		case 'K': opt.skew_every = atoi(optarg); break;
 		case 'z': opt.seed = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "fault_server: bad option\n");

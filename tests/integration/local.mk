@@ -15,8 +15,9 @@ tests_integration_stream_test_SOURCES = \
 	tests/integration/stream_test.c tests/integration/fault.h
 tests_integration_stream_test_LDADD = $(TEST_LDADD)
 
-CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_steer.sh \
-	tests/integration/cli_tail.sh tests/integration/cli_wait.sh
+CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_harness.sh \
+	tests/integration/cli_steer.sh tests/integration/cli_tail.sh \
+	tests/integration/cli_wait.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
 
