@@ -36,7 +36,8 @@ bench_gen_init(struct bench_gen *g, uint64_t seed)
 	memset(g, 0, sizeof *g);
 	g->rng = seed * 2 + 1;
 	g->t_us = 1795096931000000LL;	/* 2026-11-19T14:02:11Z */
-	strncpy(g->last_use, "sevt_011C0000000000000000000", sizeof g->last_use);
+	strncpy(g->last_use, "sevt_011C0000000000000000000",
+	    sizeof g->last_use);
 	strncpy(g->last_start, g->last_use, sizeof g->last_start);
 }
 
@@ -84,14 +85,16 @@ bench_gen_next(struct bench_gen *g, struct buf *b)
 	r = (int)(bench_rand(g) % 100);
 #define P(...)	do { if (buf_printf(b, __VA_ARGS__) != 0) abort(); } while (0)
 	if (r < 20) {
-		P("{\"type\":\"agent.tool_result\",\"id\":\"%s\",\"processed_at\":"
-		    "\"%s\",\"tool_use_id\":\"%s\",\"content\":[{\"type\":\"text\","
-		    "\"text\":\"", id, ts, g->last_use);
+		P("{\"type\":\"agent.tool_result\",\"id\":\"%s\","
+		    "\"processed_at\":\"%s\",\"tool_use_id\":\"%s\","
+		    "\"content\":[{\"type\":\"text\",\"text\":\"", id, ts,
+		    g->last_use);
 		bench_text(g, b, bench_loguniform(g, 100, 20000));
 		P("\"}],\"is_error\":%s}", r < 2 ? "true" : "false");
 	} else if (r < 40) {
-		P("{\"type\":\"agent.message\",\"id\":\"%s\",\"processed_at\":"
-		    "\"%s\",\"content\":[{\"type\":\"text\",\"text\":\"", id, ts);
+		P("{\"type\":\"agent.message\",\"id\":\"%s\","
+		    "\"processed_at\":\"%s\",\"content\":[{\"type\":\"text\","
+		    "\"text\":\"", id, ts);
 		bench_text(g, b, 50 + bench_rand(g) % 1950);
 		P("\"}]}");
 	} else if (r < 55) {

@@ -9,6 +9,10 @@ BENCH_BINS += bench/store_schema
 bench_store_schema_SOURCES = bench/store_schema.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_store_schema_LDADD = $(TEST_LDADD)
+BENCH_BINS += bench/store_ingest
+bench_store_ingest_SOURCES = bench/store_ingest.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_store_ingest_LDADD = $(TEST_LDADD)
 check_PROGRAMS += $(BENCH_BINS)
 BENCH_BINS += bench/sse_server
 bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \

@@ -20,8 +20,9 @@
 struct layout {
 	const char	*name;
 	const char	*schema;
-	const char	*insert;	/* ?1 sess ?2 id ?3 type ?4 us ?5 raw ?6 idh */
-	const char	*insert2;	/* a second statement (split raw), or NULL */
+	/* ?1 sess, ?2 id, ?3 type, ?4 us, ?5 raw, ?6 id hash or seq */
+	const char	*insert;
+	const char	*insert2;	/* a second statement, or NULL */
 };
 
 static const struct layout layouts[] = {
@@ -168,7 +169,7 @@ main(int argc, char **argv)
 	struct bench_gen	 g;
 	struct buf		 b;
 	struct sample		*s;
-	size_t			 n = argc > 1 ? strtoul(argv[1], NULL, 10) : 200000;
+	size_t			 n = 200000;
 	char			 tmpl[] = "/tmp/ph-bench.XXXXXX", *cause = NULL;
 	static const size_t	 batches[] = { 2000 };
 	static const int	 nsess[] = { 1, 1000 };
@@ -176,6 +177,8 @@ main(int argc, char **argv)
 	    "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000" };
 	const char		*only = argc > 2 ? argv[2] : NULL;
 
+	if (argc > 1)
+		n = strtoul(argv[1], NULL, 10);
 	if (mkdtemp(tmpl) == NULL)
 		fatal("mkdtemp");
 	bench_gen_init(&g, 7);
@@ -183,7 +186,7 @@ main(int argc, char **argv)
 	s = xcalloc(n, sizeof *s);
 	for (size_t i = 0; i < n; i++) {
 		bench_gen_next(&g, &b);
-		/* Event ids as the API makes them: random base62, not sorted. */
+		/* Event ids as the API makes them: random, not sorted. */
 		if ((s[i].ev = api_event_parse(b.data, b.len, &cause)) == NULL)
 			fatalx("%s", cause);
 		for (char *p = s[i].ev->id + 9; *p != '\0'; p++)
@@ -213,7 +216,7 @@ main(int argc, char **argv)
 			qsort(r[li], ROUNDS, sizeof r[li][0], cmp_double);
 			printf("%-44s %s sessions %4d batch %5zu: %7.0f "
 			    "events/s (median of %d)\n", layouts[li].name,
-			    pragmas[pi] ? "big cache" : "defaults ",
+			    pragmas[pi] ? "64M+ckpt" : "defaults",
 			    nsess[si], batches[bi], r[li][ROUNDS / 2], ROUNDS);
 		}
 		fflush(stdout);

@@ -2,7 +2,8 @@
 # library the program ships, so the tests run the objects we install.
 
 TEST_LDADD = $(PH_LIBS)
-EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h
+EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h \
+	tests/fixture_events.h
 
 include tests/unit/local.mk
 include tests/fuzz/local.mk

@@ -12,6 +12,9 @@
 
 static void	(*fatal_hook)(void);
 
+static AD_NORETURN void	fatal_exit(const char *, va_list, const char *)
+		    AD_PRINTFLIKE(1, 0);
+
 /* Allocate size bytes or die. */
 void *
 xmalloc(size_t size)

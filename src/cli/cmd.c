@@ -89,6 +89,17 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                       (default: four-agents)\n"
 	  "  FILE                 a manifest file (harness.md 4.5)\n",
 	  cmd_demo_exec },
+	{ "export", "[--format jsonl] SESSION",
+	  "print a cached session's events, one JSON object per line",
+	  "  --format jsonl     the output format (the only one: the API's\n"
+	  "                     events-list objects, one per line, in log\n"
+	  "                     order)\n", cmd_export_exec },
+	{ "import", "[--session ID] FILE...",
+	  "add events from JSON lines or an events-list page to the cache",
+	  "  --session ID       the session the events belong to (default:\n"
+	  "                     the file name if it is a session id, else a\n"
+	  "                     new local id, which is printed)\n",
+	  cmd_import_exec },
 };
 
 static struct cancel	*cmd_cancel;

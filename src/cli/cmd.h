@@ -56,6 +56,8 @@ int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
 int	 cmd_approve_exec(struct cmd_globals *, int, char **);
 int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

@@ -14,23 +14,27 @@
 #include "store/store_int.h"
 
 /*
- * The queue is a FIFO list under one mutex.  Producers append and get a
- * ticket; the writer takes what is there (up to the batch size), applies
- * it inside an open transaction without holding the lock, and commits
- * when the batch is full, when batch_ms have passed since the batch
- * began, or at once when someone flushes or closes.  So a burst is
- * written in large transactions (the cost of a commit is spread over
- * thousands of rows) and a trickle is committed within batch_ms.
+ * The queue is a FIFO list under one mutex, bounded in items and bytes
+ * so that a burst costs at most a few megabytes: when it is full the
+ * producer waits, and the network backs up instead of memory.
+ * Producers append and get a ticket; the writer takes what is there (up
+ * to the batch size), applies it inside an open transaction without
+ * holding the lock, and commits when the batch is full, when batch_ms
+ * have passed since the batch began, or at once when someone flushes or
+ * closes.  So a burst is written in large transactions (the cost of a
+ * commit is spread over thousands of rows) and a trickle is committed
+ * within batch_ms.
  *
  * A failed batch is rolled back and tried again (a lock held by another
  * process, say); if it still fails, its items are committed one by one,
  * so only an item that cannot be written is lost, and the failure is
- * reported.  The batch's items are kept until then.  Rolling back forgets the writer's cached session
- * keys, since the rows they name may be gone with the transaction.
+ * reported.  The batch's items are kept until then.  Rolling back
+ * forgets the writer's cached session keys, since the rows they name
+ * may be gone with the transaction.
  */
 
-#define STORE_QUEUE_ITEMS	65536		/* items waiting, at most */
-#define STORE_QUEUE_BYTES	(64u << 20)	/* bytes waiting, at most */
+#define STORE_QUEUE_ITEMS	8192		/* items waiting, at most */
+#define STORE_QUEUE_BYTES	(2u << 20)	/* bytes waiting, at most */
 #define STORE_RETRIES		2		/* attempts after a failure */
 #define STORE_RETRY_MS		100		/* first wait; doubles */
 
@@ -56,7 +60,7 @@ store_ack_run(void *arg)
 }
 
 /* The default file: $XDG_CACHE_HOME/pilothouse/cache.db. */
-static char *
+char *
 store_default_path(void)
 {
 	char	*dir, *path;
@@ -84,6 +88,15 @@ store_open(const char *path, int flags, char **cause)
 		    store_nmigrations, DB_READONLY, cause);
 		if (st->rd == NULL)
 			goto fail;
+		/* A reader cannot migrate; an old or unfinished file is for
+		 * a writer to bring up to date first. */
+		if ((size_t)db_version_opened(st->rd) < store_nmigrations) {
+			xasprintf(cause, "%s: the cache has schema version %d, "
+			    "not %zu; a command that writes it (import, tail) "
+			    "will upgrade it", st->path,
+			    db_version_opened(st->rd), store_nmigrations);
+			goto fail;
+		}
 		return st;
 	}
 	/* The writer's connection migrates; the reader's finds it done. */
@@ -91,8 +104,12 @@ store_open(const char *path, int flags, char **cause)
 	    cause);
 	if (st->wr == NULL)
 		goto fail;
-	/* A large cache and rarer checkpoints: see bench/README.md. */
-	if (db_exec(st->wr, "PRAGMA cache_size = -65536; "
+	/*
+	 * Checkpoint every 10,000 pages rather than 1,000: fewer syncs
+	 * under a burst.  The page cache stays at 2 MB: a larger one did
+	 * not pay for its memory (bench/README.md).
+	 */
+	if (db_exec(st->wr, "PRAGMA cache_size = -2048; "
 	    "PRAGMA wal_autocheckpoint = 10000", cause) != 0)
 		goto fail;
 	st->rd = db_open(st->path, store_migrations, store_nmigrations, 0,
@@ -273,8 +290,11 @@ store_enqueue(struct store *st, struct store_item *it)
 	}
 	pthread_mutex_lock(&st->lock);
 	while (st->nitems >= STORE_QUEUE_ITEMS || (st->nitems > 0 &&
-	    st->nbytes + it->size > STORE_QUEUE_BYTES))
+	    st->nbytes + it->size > STORE_QUEUE_BYTES)) {
+		/* Full before the batch is: the writer must not sleep on. */
+		pthread_cond_signal(&st->more);
 		pthread_cond_wait(&st->room, &st->lock);
+	}
 	ticket = it->ticket = ++st->next_ticket;
 	if (st->tail != NULL)
 		st->tail->next = it;
@@ -283,7 +303,9 @@ store_enqueue(struct store *st, struct store_item *it)
 	st->tail = it;
 	st->nitems++;
 	st->nbytes += it->size;
-	pthread_cond_signal(&st->more);
+	if (st->wake_at != 0 && (st->nitems >= st->wake_at ||
+	    st->nbytes >= STORE_QUEUE_BYTES / 2))
+		pthread_cond_signal(&st->more);
 	pthread_mutex_unlock(&st->lock);
 	return ticket;
 }
@@ -357,6 +379,32 @@ store_salvage(struct store *st, struct store_item *batch, char **cause)
 	}
 }
 
+/*
+ * A batch failed: try it again a few times (another process may have
+ * held the lock), then commit its items one by one.  *cause is freed and
+ * set to NULL if everything went in in the end.
+ */
+static void
+store_retry(struct store *st, struct store_item *batch, char **cause)
+{
+	for (int i = 0; i < STORE_RETRIES; i++) {
+		struct timespec	ts = { 0, 0 };
+		int64_t		ms = (int64_t)STORE_RETRY_MS << i;
+		char		*why = NULL;
+
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+		if (store_commit_batch(st, batch, &why) == 0) {
+			free(*cause);
+			*cause = NULL;
+			return;
+		}
+		free(why);
+	}
+	store_salvage(st, batch, cause);
+}
+
 /* Absolute monotonic time ms from now, for pthread_cond_timedwait. */
 static struct timespec
 store_deadline(int64_t ms)
@@ -373,45 +421,43 @@ store_deadline(int64_t ms)
 	return ts;
 }
 
-/*
- * Take the next batch off the queue (lock held): whatever is there, and
- * then what arrives until the batch is full or its time is up.
- */
+/* Pop up to max items off the queue (lock held), setting *last. */
 static struct store_item *
-store_take_batch(struct store *st, uint64_t *last)
+store_take(struct store *st, size_t max, size_t *np, uint64_t *last)
 {
-	struct store_item	*head = NULL, *tail = NULL, *it;
-	struct timespec		 deadline;
+	struct store_item	*head = st->head, *it = NULL;
 	size_t			 n = 0;
 
-	while (st->head == NULL && !st->stopping)
-		pthread_cond_wait(&st->more, &st->lock);
-	deadline = store_deadline(st->batch_ms);
-	while (n < st->batch) {
-		if (st->head == NULL) {
-			if (st->stopping || st->flushing)
-				break;
-			if (pthread_cond_timedwait(&st->more, &st->lock,
-			    &deadline) == ETIMEDOUT && st->head == NULL)
-				break;
-			continue;
-		}
-		it = st->head;
-		if ((st->head = it->next) == NULL)
-			st->tail = NULL;
-		it->next = NULL;
-		st->nitems--;
-		st->nbytes -= it->size;
-		if (tail != NULL)
-			tail->next = it;
-		else
-			head = it;
-		tail = it;
-		*last = it->ticket;
-		n++;
-		pthread_cond_broadcast(&st->room);
+	if (head == NULL || max == 0) {
+		*np = 0;
+		return NULL;
 	}
+	for (it = head; n < max - 1 && it->next != NULL; it = it->next) {
+		st->nbytes -= it->size;
+		n++;
+	}
+	st->nbytes -= it->size;
+	n++;
+	st->head = it->next;
+	if (st->head == NULL)
+		st->tail = NULL;
+	it->next = NULL;
+	st->nitems -= n;
+	*last = it->ticket;
+	*np = n;
+	pthread_cond_broadcast(&st->room);
 	return head;
+}
+
+/* Has the monotonic deadline passed? */
+static int
+store_past(const struct timespec *deadline)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec ==
+	    deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
 }
 
 /* Report a handled batch to flushers and to the ack callback. */
@@ -438,7 +484,61 @@ store_report(struct store *st, uint64_t last, const char *error)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* The writer thread: batches until the store closes. */
+/*
+ * Gather one transaction (lock held on entry and exit): apply what is
+ * queued, in chunks taken without holding the lock while applying, until
+ * the batch is full, its time is up, or someone flushes or closes.  The
+ * writer sleeps between chunks and is woken only when enough items for
+ * the rest of the batch have arrived (wake_at), not for every item.
+ * Returns the batch; *failed is set (with *cause) if applying failed,
+ * after which items are still gathered but no longer applied.
+ */
+static struct store_item *
+store_gather(struct store *st, uint64_t *last, int *failed, char **cause)
+{
+	struct store_item	*batch = NULL, *tail = NULL, *chunk, *it;
+	struct timespec		 deadline;
+	size_t			 n = 0, k;
+	int			 begun = 0;
+
+	deadline = store_deadline(st->batch_ms);
+	for (;;) {
+		chunk = store_take(st, st->batch - n, &k, last);
+		pthread_mutex_unlock(&st->lock);
+		if (!*failed && !begun) {
+			begun = 1;
+			if (db_begin(st->wr, cause) != 0)
+				*failed = 1;
+		}
+		for (it = chunk; it != NULL && !*failed; it = it->next)
+			if (store_apply(st, it, cause) != 0)
+				*failed = 1;
+		if (chunk != NULL) {
+			if (tail != NULL)
+				tail->next = chunk;
+			else
+				batch = chunk;
+			for (tail = chunk; tail->next != NULL;
+			    tail = tail->next)
+				continue;
+		}
+		n += k;
+		pthread_mutex_lock(&st->lock);
+		if (n >= st->batch || st->stopping || st->flushing ||
+		    store_past(&deadline))
+			break;
+		if (st->head != NULL)
+			continue;
+		st->wake_at = st->batch - n;
+		pthread_cond_timedwait(&st->more, &st->lock, &deadline);
+		st->wake_at = 0;
+		if (st->head == NULL)
+			break;	/* time is up, or a flush or close */
+	}
+	return batch;
+}
+
+/* The writer thread: one transaction after another until closed. */
 static void *
 store_writer(void *arg)
 {
@@ -446,29 +546,33 @@ store_writer(void *arg)
 	struct store_item	*batch, *next;
 	uint64_t		 last = 0;
 	char			*cause;
-	int			 rv;
+	int			 failed;
 
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
-		batch = store_take_batch(st, &last);
-		pthread_mutex_unlock(&st->lock);
-		if (batch == NULL)
-			break;		/* stopping, and nothing left */
-		cause = NULL;
-		rv = store_commit_batch(st, batch, &cause);
-		for (int i = 0; rv != 0 && i < STORE_RETRIES; i++) {
-			struct timespec	ts = { 0, 0 };
-			int64_t		ms = (int64_t)STORE_RETRY_MS << i;
-
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (ms % 1000) * 1000000;
-			nanosleep(&ts, NULL);
-			free(cause);
-			cause = NULL;
-			rv = store_commit_batch(st, batch, &cause);
+		while (st->head == NULL && !st->stopping) {
+			st->wake_at = 1;
+			pthread_cond_wait(&st->more, &st->lock);
+			st->wake_at = 0;
 		}
-		if (rv != 0)
-			store_salvage(st, batch, &cause);
+		if (st->head == NULL) {
+			pthread_mutex_unlock(&st->lock);
+			break;		/* closing, and nothing left */
+		}
+		cause = NULL;
+		failed = 0;
+		batch = store_gather(st, &last, &failed, &cause);
+		pthread_mutex_unlock(&st->lock);
+		if (!failed && (store_event_finish(st, &cause) != 0 ||
+		    db_commit(st->wr, &cause) != 0))
+			failed = 1;
+		if (failed) {
+			db_rollback(st->wr);
+			store_event_reset(st);
+			store_wsess_free_all(st);
+			store_retry(st, batch, &cause);
+		} else
+			store_event_reset(st);
 		store_report(st, last, cause);
 		free(cause);
 		for (; batch != NULL; batch = next) {

@@ -55,6 +55,8 @@ typedef void	(*store_ack_cb)(uint64_t, const char *, void *);
  * place when path is NULL.  NULL with *cause.  Caller frees with
  * store_close, which commits everything queued first. */
 struct store	*store_open(const char *, int, char **);
+/* $XDG_CACHE_HOME/pilothouse/cache.db.  Caller frees. */
+char		*store_default_path(void);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
 /* Run cb on loop after each commit.  Call before the first put. */

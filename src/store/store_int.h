@@ -32,7 +32,7 @@ struct store_item {
 	uint64_t		 ticket;
 	struct store_item	*next;		/* queue order */
 	size_t			 size;		/* bytes, for the queue bound */
-	int64_t			 i1;		/* processed_us, version, time */
+	int64_t			 i1;	/* processed_us, version or time */
 	int64_t			 i2;
 	const char		*s[STORE_ITEM_SLOTS];	/* NULL when absent */
 	size_t			 len[STORE_ITEM_SLOTS];
@@ -95,6 +95,8 @@ struct store {
 	uint64_t		 next_ticket;	/* last ticket handed out */
 	uint64_t		 committed;	/* last ticket handled */
 	char			*error;		/* last failure, for flush */
+	size_t			 wake_at;	/* wake the writer at this many
+						   queued items (0: never) */
 	int			 flushing;	/* waiters want a commit now */
 	int			 stopping;
 	size_t			 batch;		/* items per transaction */
@@ -112,7 +114,7 @@ struct store {
 	struct store_wsess	**sess;		/* hash table by id */
 	size_t			 nsess;
 	size_t			 sesssize;
-	struct store_wsess	**touched;	/* sessions in this transaction */
+	struct store_wsess	**touched;	/* sessions written to */
 	size_t			 ntouched;
 };
 

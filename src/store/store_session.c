@@ -223,11 +223,12 @@ store_sync_full_apply(struct store *st, struct store_item *it, char **cause)
 	return db_step_done(st->wr, q, cause);
 }
 
-/* Fill a session from a row of store_session_cols. */
+/* The columns store_session_row reads, in its order. */
 #define STORE_SESSION_COLS "s.id, s.title, s.status, s.agent_id, " \
 	"s.agent_name, s.agent_version, s.model, s.environment_id, " \
 	"s.created_at, s.updated_at, s.last_event_us, s.nevents"
 
+/* Fill a session from a row of STORE_SESSION_COLS. */
 static void
 store_session_row(sqlite3_stmt *q, struct store_session *s)
 {

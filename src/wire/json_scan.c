@@ -288,15 +288,15 @@ json_scan_kind(const struct json_span *v)
 	}
 }
 
-/* Start iterating an object's members. */
-int
-json_scan_object_init(struct json_scan_iter *it, const char *text,
-    size_t len)
+/* Start iterating the container that text is, if it opens with open. */
+static int
+json_scan_iter_init(struct json_scan_iter *it, const char *text, size_t len,
+    char open)
 {
 	const char	*end = text + len, *p;
 
 	p = json_scan_ws(text, end);
-	if (p >= end || *p != '{')
+	if (p >= end || *p != open)
 		return -1;
 	it->p = p + 1;
 	it->end = end;
@@ -304,32 +304,52 @@ json_scan_object_init(struct json_scan_iter *it, const char *text,
 	return 0;
 }
 
-/* Read the next member of the object. */
+/* Start iterating an object's members. */
 int
-json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
-    struct json_span *val, int *keyesc)
+json_scan_object_init(struct json_scan_iter *it, const char *text,
+    size_t len)
+{
+	return json_scan_iter_init(it, text, len, '{');
+}
+
+/*
+ * Move past the comma before the next entry of the container closed by
+ * close: 1 with *pp at the entry, 0 after the closing byte, -1 if the
+ * text is invalid.
+ */
+static int
+json_scan_iter_step(struct json_scan_iter *it, char close, const char **pp)
 {
 	const char	*p = json_scan_ws(it->p, it->end), *end = it->end;
-	const char	*q;
 
 	if (it->state == 2)
 		return 0;
 	if (p >= end)
 		return -1;
-	if (it->state == 1) {
-		if (*p == '}') {
-			it->state = 2;
-			it->p = p + 1;
-			return 0;
-		}
-		if (*p != ',')
-			return -1;
-		p = json_scan_ws(p + 1, end);
-	} else if (*p == '}') {
+	if (*p == close) {
 		it->state = 2;
 		it->p = p + 1;
 		return 0;
 	}
+	if (it->state == 1) {
+		if (*p != ',')
+			return -1;
+		p = json_scan_ws(p + 1, end);
+	}
+	*pp = p;
+	return 1;
+}
+
+/* Read the next member of the object. */
+int
+json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
+    struct json_span *val, int *keyesc)
+{
+	const char	*p = NULL, *end = it->end, *q;
+	int		 r;
+
+	if ((r = json_scan_iter_step(it, '}', &p)) <= 0)
+		return r;
 	if (p >= end || *p != '"')
 		return -1;
 	*keyesc = 0;
@@ -348,6 +368,57 @@ json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
 	it->p = q;
 	it->state = 1;
 	return 1;
+}
+
+/* Start iterating an array's elements. */
+int
+json_scan_array_init(struct json_scan_iter *it, const char *text, size_t len)
+{
+	return json_scan_iter_init(it, text, len, '[');
+}
+
+/* Read the next element of the array. */
+int
+json_scan_array_next(struct json_scan_iter *it, struct json_span *val)
+{
+	const char	*p = NULL, *end = it->end, *q;
+	int		 r;
+
+	if ((r = json_scan_iter_step(it, ']', &p)) <= 0)
+		return r;
+	if ((q = json_scan_skip(p, end, NULL)) == NULL)
+		return -1;
+	val->p = p;
+	val->len = (size_t)(q - p);
+	it->p = q;
+	it->state = 1;
+	return 1;
+}
+
+/* Copy JSON text without the whitespace between its tokens. */
+int
+json_scan_minify(const char *text, size_t len, struct buf *b)
+{
+	const char	*p = text, *end = text + len, *run = text;
+	int		 instr = 0;
+
+	for (; p < end; p++) {
+		if (instr) {
+			if (*p == '\\')
+				p++;	/* an escaped byte cannot end it */
+			else if (*p == '"')
+				instr = 0;
+			continue;
+		}
+		if (*p == '"')
+			instr = 1;
+		else if (JSON_WS(*p)) {
+			if (buf_append(b, run, (size_t)(p - run)) != 0)
+				return -1;
+			run = p + 1;
+		}
+	}
+	return buf_append(b, run, (size_t)(end - run));
 }
 
 /* Compare a key with a name, decoding escapes if it has any. */
@@ -436,8 +507,9 @@ json_scan_string(const struct json_span *v, char *out)
 				p += 6;
 			} else if (hi >= 0xd800 && hi <= 0xdfff)
 				cp = 0xfffd;	/* a lone surrogate */
-			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a pair is
-			 * 12 bytes and 4: the output never outgrows the input. */
+			/* \uXXXX is 6 bytes and its UTF-8 at most 3; a
+			 * pair is 12 bytes and 4: the output never outgrows
+			 * the input. */
 			o += utf8_encode(cp, o);
 			continue;
 		default:

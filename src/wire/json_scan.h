@@ -9,7 +9,8 @@
  * escapes and valid UTF-8, numbers, literals, nesting up to
  * JSON_SCAN_MAX_DEPTH) in one pass and allocates nothing; values it is
  * not asked about are skipped.  Text it accepts that jansson still
- * refuses: integers too big for 64 bits and escaped lone surrogates.
+ * refuses: integers too big for 64 bits, reals that overflow a double,
+ * escaped lone surrogates and \u0000 in an object key.
  *
  * A span is a value's raw text within the caller's buffer: borrowed,
  * valid as long as that buffer is.
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/compiler.h"
 
 #define JSON_SCAN_MAX_DEPTH	2048	/* jansson's own nesting limit */
@@ -76,6 +78,20 @@ int	 json_scan_key_is(const struct json_span *, int, const char *);
  */
 int	 json_scan_member(const char *, size_t, const char *,
 	    struct json_span *) AD_WARN_UNUSED;
+
+/* Start walking the array that is text; -1 if text is not an array. */
+int	 json_scan_array_init(struct json_scan_iter *, const char *, size_t)
+	    AD_WARN_UNUSED;
+/* The next element: 1 with value set, 0 after the closing bracket, -1 if
+ * the text is invalid. */
+int	 json_scan_array_next(struct json_scan_iter *, struct json_span *)
+	    AD_WARN_UNUSED;
+/*
+ * Append text to b without the whitespace between tokens (strings are
+ * copied byte for byte), so a pretty-printed value fits on one line.
+ * The text must be valid JSON.  -1 if b's ceiling is reached.
+ */
+int	 json_scan_minify(const char *, size_t, struct buf *) AD_WARN_UNUSED;
 
 /*
  * Decode a string value (quotes included) into out, which needs

@@ -46,10 +46,10 @@ struct sse_parser {
 	size_t			 max;		/* frame ceiling in bytes */
 	sse_frame_cb		 cb;
 	sse_error_cb		 errcb;
-	void			*arg;		/* handed back to cb and errcb */
+	void			*arg;		/* for cb and errcb */
 
 	int			 bom;		/* BOM bytes matched so far */
-	int			 bom_done;	/* past the start of the stream */
+	int			 bom_done;	/* past the stream's start */
 	int			 pending_cr;	/* a CR ended the last line */
 
 	enum sse_line_state	 line;

@@ -47,7 +47,8 @@ enum sse_status {
 
 /* Return non-zero to stop parsing (feed then returns SSE_ERR_ABORTED). */
 typedef int	(*sse_frame_cb)(const struct sse_frame *, void *);
-/* Told about a skipped frame; parsing goes on. */
+/* Told about a skipped frame (the size is the ceiling); parsing goes on.
+ * sse_parser_feed() itself still returns SSE_OK. */
 typedef void	(*sse_error_cb)(enum sse_status, size_t, void *);
 
 /* max_frame bounds the bytes buffered for one frame. */

@@ -2,18 +2,21 @@
  * scanner under it.
  *
  * Every input goes through api_event_parse and, when it is an event,
- * api_event_json and api_event_view.  jansson is the oracle: what it
- * accepts the scanner must accept, with the same type, id and
- * processed_at; what the scanner accepts and jansson refuses must be one
- * of the documented differences (integers past 64 bits, escaped lone
- * surrogates, reals that overflow, \u0000 in an object key).  Text with
- * a raw NUL byte, which jansson mis-reads, must be refused.
+ * api_event_json and api_event_view; valid text also goes through
+ * json_scan_minify, which must keep it valid and equal.  jansson is the
+ * oracle: what it accepts the scanner must accept, with the same type,
+ * id and processed_at; what the scanner accepts and jansson refuses
+ * must be one of the documented differences (integers past 64 bits,
+ * escaped lone surrogates, reals that overflow, \u0000 in an object
+ * key).  Text with a raw NUL byte, which jansson mis-reads, must be
+ * refused.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "wire/api_event.h"
 #include "wire/json_scan.h"
@@ -71,6 +74,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("jansson accepts what the scanner refuses");
 	if (j == NULL && valid && !fuzz_known_difference(err.text))
 		fuzz_fail("scanner accepts what jansson refuses: %s", err.text);
+
+	/* Minified valid text stays valid and means the same. */
+	if (valid) {
+		struct buf	 b;
+		json_t		*m;
+
+		buf_init(&b, BUF_UNBOUNDED);
+		if (json_scan_minify(text, size, &b) != 0 ||
+		    !json_scan_valid(b.data, b.len))
+			fuzz_fail("minify broke valid JSON");
+		if (j != NULL && ((m = json_loadb(b.data, b.len,
+		    JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL)) == NULL ||
+		    !json_equal(m, j)))
+			fuzz_fail("minify changed the value");
+		if (j != NULL)
+			json_decref(m);
+		buf_clear(&b);
+	}
 
 	ev = api_event_parse(text, size, &cause);
 	if (ev == NULL) {

@@ -14,8 +14,7 @@
 
 static const char *const migrations[] = {
 	"CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT NOT NULL);",
-	"ALTER TABLE t ADD COLUMN c INTEGER;"
-	"CREATE TABLE u (x INTEGER REFERENCES t(a));",
+	"ALTER TABLE t ADD c INTEGER; CREATE TABLE u (x REFERENCES t(a));",
 	"CREATE TABLE broken (; -- a syntax error",
 };
 

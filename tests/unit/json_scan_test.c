@@ -132,8 +132,9 @@ test_mutations(void)
 static void
 test_members(void)
 {
-	const char		*obj = " {\"a\" : 1, \"b\":{\"a\":2},\"\\u0061\":"
-	    "\"three\", \"c\":[true,false,null], \"d\":-12, \"e\":2.5e1}";
+	const char		*obj = " {\"a\" : 1, \"b\":{\"a\":2},"
+	    "\"\\u0061\":\"three\", \"c\":[true,false,null], \"d\":-12, "
+	    "\"e\":2.5e1}";
 	struct json_span	 v;
 	struct json_scan_iter	 it;
 	struct json_span	 k;
@@ -197,6 +198,83 @@ test_members(void)
 	ok(json_scan_strdup(&v) == NULL, "strdup refuses a number");
 }
 
+/* The processed events' data lines of stream.sse (compact, as sent). */
+static char **
+stream_lines(size_t *np)
+{
+	char	*text, **lines, **out = NULL;
+	size_t	 n, k = 0;
+
+	text = fixture_read("stream.sse", NULL);
+	lines = fixture_lines(text, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(lines[i], "data: ", 6) != 0 ||
+		    strstr(lines[i], "\"processed_at\":null") != NULL ||
+		    strstr(lines[i], "\"id\":") == NULL)
+			continue;
+		out = xreallocarray(out, k + 1, sizeof *out);
+		out[k++] = xstrdup(lines[i] + 6);
+	}
+	free(lines);
+	free(text);
+	*np = k;
+	return out;
+}
+
+static void
+test_arrays_minify(void)
+{
+	static const char	*pages[] = { "events-page.json",
+	    "events-page-2.json" };
+	struct json_scan_iter	 it;
+	struct json_span	 data, v;
+	struct buf		 b;
+	char			*text, **sent;
+	size_t			 len, n, same, nsent;
+	int			 r;
+
+	sent = stream_lines(&nsent);
+	is_int(nsent, 16, "stream.sse: 16 processed events");
+	for (size_t p = 0; p < AD_NITEMS(pages); p++) {
+		text = fixture_read(pages[p], &len);
+		ok(json_scan_member(text, len, "data", &data) == 1 &&
+		    json_scan_array_init(&it, data.p, data.len) == 0,
+		    "%s: the data array", pages[p]);
+		n = same = 0;
+		buf_init(&b, BUF_UNBOUNDED);
+		while ((r = json_scan_array_next(&it, &v)) == 1) {
+			buf_reset(&b);
+			if (json_scan_minify(v.p, v.len, &b) != 0)
+				break;
+			for (size_t i = 0; i < nsent; i++)
+				if (strcmp(b.data, sent[i]) == 0)
+					same++;
+			n++;
+		}
+		is_int(r, 0, "%s: the array ends cleanly", pages[p]);
+		is_int(n, p == 0 ? 10 : 6, "%s: every element", pages[p]);
+		is_int(same, n, "%s: each pretty element, minified, is the "
+		    "compact text the stream sent", pages[p]);
+		buf_clear(&b);
+		free(text);
+	}
+	for (size_t i = 0; i < nsent; i++)
+		free(sent[i]);
+	free(sent);
+	buf_init(&b, BUF_UNBOUNDED);
+	text = "{ \"a b\" :\t[ 1 ,\n\"x \\\" y\" ] }";
+	ok(json_scan_minify(text, strlen(text), &b) == 0 &&
+	    strcmp(b.data, "{\"a b\":[1,\"x \\\" y\"]}") == 0,
+	    "spaces inside strings (and after escaped quotes) stay");
+	buf_clear(&b);
+	ok(json_scan_array_init(&it, "[1,]", 4) == 0 &&
+	    json_scan_array_next(&it, &v) == 1 &&
+	    json_scan_array_next(&it, &v) == -1, "a trailing comma fails");
+	ok(json_scan_array_init(&it, " []", 3) == 0 &&
+	    json_scan_array_next(&it, &v) == 0, "an empty array");
+	ok(json_scan_array_init(&it, "{}", 2) == -1, "not an array");
+}
+
 int
 main(void)
 {
@@ -204,5 +282,6 @@ main(void)
 	test_depth();
 	test_mutations();
 	test_members();
+	test_arrays_minify();
 	return done_testing();
 }

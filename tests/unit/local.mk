@@ -39,3 +39,8 @@ tests_unit_api_retry_test_LDADD = $(TEST_LDADD)
 tests_unit_api_url_test_LDADD = $(TEST_LDADD)
 tests_unit_conf_test_LDADD = $(TEST_LDADD)
 tests_unit_seen_test_LDADD = $(TEST_LDADD)
+
+MODEL_UNIT_TESTS = tests/unit/model_test
+check_PROGRAMS += $(MODEL_UNIT_TESTS)
+TESTS += $(MODEL_UNIT_TESTS)
+tests_unit_model_test_LDADD = $(TEST_LDADD)

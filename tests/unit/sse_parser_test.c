@@ -19,7 +19,7 @@ struct record {
 	struct buf	 out;		/* the transcript */
 	int		 frames;
 	int		 errors;
-	int		 abort_at;	/* abort on this frame (1-based), or 0 */
+	int		 abort_at;	/* abort on frame n (from 1), or 0 */
 };
 
 static int
@@ -171,7 +171,8 @@ test_fixtures(void)
 	    &errors);
 	is_int(frames, 7, "edge cases: 7 frames");
 	is_str(t,
-	    "[E=session.status_running|115:{\"type\":\"session.status_running\","
+	    "[E=session.status_running|115:"
+	    "{\"type\":\"session.status_running\","
 	    "\"id\":\"sevt_011CNMmsRTwFDQAZcCUIvqAX\",\"processed_at\":"
 	    "\"2026-11-19T15:00:00.000001Z\"}|id=(none)|retry=-1]\n"
 	    "[E=ping|15:{\"type\":\"ping\"}|id=(none)|retry=-1]\n"
@@ -401,11 +402,13 @@ test_abort_reset(void)
 
 	record_init(&r);
 	sp = sse_parser_create(1024, record_frame, record_error, &r);
-	ok(sse_parser_feed(sp, "\xef\xbb\xbfid: 9\n\ndata: part", 26) ==
-	    SSE_OK, "feed a partial frame");
+#define FEED(s)	sse_parser_feed(sp, s, sizeof s - 1)
+	ok(FEED("\xef\xbb\xbfid: 9\n\ndata: part") == SSE_OK,
+	    "feed a partial frame");
 	sse_parser_reset(sp);
-	ok(sse_parser_feed(sp, "\xef\xbb\xbf" "data: new\n\n", 14) == SSE_OK,
+	ok(FEED("\xef\xbb\xbf" "data: new\n\n") == SSE_OK,
 	    "feed after a reset");
+#undef FEED
 	is_str(r.out.data, "[-|3:new|id=9|retry=-1]\n",
 	    "reset drops the partial frame, expects a BOM again, keeps the "
 	    "last id");

@@ -16,79 +16,10 @@
 #include "store/store.h"
 #include "wire/api_event.h"
 #include "wire/sse_parser.h"
-#include "fixture.h"
+#include "fixture_events.h"
 #include "tap.h"
 
 #define SESSION	"sesn_011COLEAvwOaviIZHOskma0n"
-
-struct events {
-	struct api_event	**v;
-	size_t			  n;
-};
-
-static int
-collect(const struct sse_frame *f, void *arg)
-{
-	struct events		*e = arg;
-	struct api_event	*ev;
-	char			*cause = NULL;
-
-	if (f->event == NULL || strcmp(f->event, "ping") == 0)
-		return 0;
-	if ((ev = api_event_parse(f->data, f->datalen, &cause)) == NULL) {
-		diag("%s", cause);
-		free(cause);
-		return 0;
-	}
-	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	e->v[e->n++] = ev;
-	return 0;
-}
-
-/* Every event of stream.sse, in stream order. */
-static void
-load_stream(struct events *e)
-{
-	struct sse_parser	*sp;
-	char			*text;
-	size_t			 len;
-
-	memset(e, 0, sizeof *e);
-	text = fixture_read("stream.sse", &len);
-	sp = sse_parser_create(SSE_DEFAULT_MAX_FRAME, collect, NULL, e);
-	if (sse_parser_feed(sp, text, len) != SSE_OK)
-		abort();
-	sse_parser_free(sp);
-	free(text);
-}
-
-/* The events of a page object fixture, in order. */
-static void
-load_page(struct events *e, const char *name)
-{
-	json_t		*j, *x;
-	char		*text, *s, *cause = NULL;
-	size_t		 i;
-
-	text = fixture_read(name, NULL);
-	j = json_loads(text, 0, NULL);
-	json_array_foreach(json_object_get(j, "data"), i, x) {
-		s = json_dumps(x, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-		e->v[e->n++] = api_event_parse(s, strlen(s), &cause);
-		free(s);
-	}
-	json_decref(j);
-	free(text);
-}
-
-static void
-free_events(struct events *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		api_event_free(e->v[i]);
-	free(e->v);
-}
 
 /* Flush, reporting a failure. */
 static void
@@ -105,7 +36,7 @@ flush(struct store *st)
 static void
 test_stream_order(struct store *st)
 {
-	struct events		 stream, hist;
+	struct fixture_events	 stream = { NULL, 0 }, hist = { NULL, 0 };
 	struct store_iter	*it;
 	struct store_event	 e;
 	struct store_sync	 sy;
@@ -115,7 +46,7 @@ test_stream_order(struct store *st)
 	size_t			 n = 0, same = 0, rawsame = 0;
 	int			 mono = 1;
 
-	load_stream(&stream);
+	fixture_events_sse(&stream, "stream.sse");
 	is_int(stream.n, 18, "stream.sse has 18 events");
 	for (size_t i = 0; i < stream.n; i++) {
 		t = store_event_put(st, SESSION, stream.v[i]);
@@ -129,9 +60,8 @@ test_stream_order(struct store *st)
 	is_int(store_events_count(st, SESSION, NULL, &cause), 16,
 	    "16 events: the queued echoes were replaced");
 
-	memset(&hist, 0, sizeof hist);
-	load_page(&hist, "events-page.json");
-	load_page(&hist, "events-page-2.json");
+	fixture_events_page(&hist, "events-page.json");
+	fixture_events_page(&hist, "events-page-2.json");
 	it = store_iter_events(st, SESSION, 0, NULL, STORE_ITER_RAW, &cause);
 	while (store_iter_next(it, &e, &cause) == 1) {
 		if (n < hist.n && strcmp(e.event_id, hist.v[n]->id) == 0)
@@ -181,8 +111,8 @@ test_stream_order(struct store *st)
 	ok(store_sync_get(st, SESSION, &sy, &cause) == 1 &&
 	    sy.full_history == 1, "sync: marked full");
 	store_sync_clear(&sy);
-	free_events(&hist);
-	free_events(&stream);
+	fixture_events_free(&hist);
+	fixture_events_free(&stream);
 }
 
 static void
@@ -242,7 +172,8 @@ test_sessions(struct store *st)
 	    "invalid JSON is refused");
 	free(cause);
 	cause = NULL;
-	tok = "{\"id\":\"sesn_tok\",\"type\":\"session\",\"resources\":[{\"type\":"
+	tok = "{\"id\":\"sesn_tok\",\"type\":\"session\","
+	    "\"resources\":[{\"type\":"
 	    "\"github_repository\",\"url\":\"u\",\"authorization_token\":"
 	    "\"ghp_secret\"}],\"created_at\":\"2026-11-01T00:00:00Z\"}";
 	ok(store_session_put(st, tok, strlen(tok), &cause) > 0,
@@ -402,8 +333,8 @@ test_failure(const char *path)
 
 	st = store_open(path, 0, &cause);
 	db = db_open(path, NULL, 0, 0, &cause);
-	ok(db != NULL && db_exec(db, "CREATE TRIGGER t_fail BEFORE INSERT ON audit "
-	    "WHEN NEW.action = 'poison' BEGIN SELECT RAISE(FAIL, "
+	ok(db != NULL && db_exec(db, "CREATE TRIGGER t_fail BEFORE INSERT "
+	    "ON audit WHEN NEW.action = 'poison' BEGIN SELECT RAISE(FAIL, "
 	    "'poisoned row'); END", &cause) == 0, "a trigger that fails");
 	(void)store_audit_put(st, "u", "s", "good1", NULL, NULL);
 	(void)store_audit_put(st, "u", "s", "poison", NULL, NULL);

@@ -1,0 +1,113 @@
+/* ISC licence: see COPYING.  export: a cached session's events as JSONL. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "cli/cmd.h"
+#include "store/store.h"
+#include "wire/json_scan.h"
+
+/*
+ * Each event is written as the API's events list would give it, one per
+ * line, in log order: the raw JSON as received, with the whitespace
+ * between tokens removed (history pages may come pretty-printed; events
+ * off the stream are compact already and are written byte for byte).
+ */
+
+/* Print every event of a session; returns an exit status. */
+static int
+cmd_export_events(struct store *st, const char *session)
+{
+	struct store_iter	*it;
+	struct store_event	 e;
+	struct buf		 line;
+	char			*cause = NULL;
+	int			 r;
+
+	it = store_iter_events(st, session, 0, NULL, STORE_ITER_RAW, &cause);
+	if (it == NULL)
+		goto fail;
+	buf_init(&line, BUF_UNBOUNDED);
+	while ((r = store_iter_next(it, &e, &cause)) == 1) {
+		buf_reset(&line);
+		if (json_scan_minify(e.raw, e.rawlen, &line) != 0 ||
+		    buf_putc(&line, '\n') != 0)
+			fatalx("export: unbounded buffer refused");
+		if (fwrite(line.data, 1, line.len, stdout) != line.len)
+			break;
+	}
+	buf_clear(&line);
+	store_iter_free(it);
+	if (r < 0)
+		goto fail;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "pilothouse: export: cannot write: %s\n",
+		    strerror(errno));
+		return CMD_EXIT_LOCAL;
+	}
+	return CMD_EXIT_OK;
+fail:
+	fprintf(stderr, "pilothouse: export: %s\n", cause);
+	free(cause);
+	return CMD_EXIT_LOCAL;
+}
+
+/* export [--format jsonl] SESSION */
+int
+cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "format",	required_argument,	NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cmd_entry		*ce = cmd_find("export");
+	struct store			*st;
+	struct store_session		 s;
+	char				*cause = NULL, *path;
+	int				 ch, r;
+
+	while ((ch = getopt_long(argc, argv, "+f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "jsonl") != 0)
+				return cmd_usage_error(ce, "unknown format "
+				    "\"%s\" (only jsonl is supported)", optarg);
+			break;
+		default:
+			return cmd_usage_error(ce, "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ce, "export takes one SESSION");
+
+	if ((st = store_open(NULL, STORE_READONLY, &cause)) == NULL) {
+		/* No cache at all is "not cached", not a failure. */
+		path = store_default_path();
+		r = access(path, F_OK) == 0 ? -1 : 0;
+		free(path);
+	} else
+		r = store_session_get(st, argv[optind], &s, &cause);
+	if (r <= 0) {
+		if (r == 0)
+			fprintf(stderr, "pilothouse: export: session %s is not "
+			    "in the cache; follow it first (pilothouse tail) "
+			    "or import its events\n", argv[optind]);
+		else
+			fprintf(stderr, "pilothouse: export: %s\n", cause);
+		free(cause);
+		store_close(st);
+		return r == 0 ? CMD_EXIT_FAIL : CMD_EXIT_LOCAL;
+	}
+	store_session_clear(&s);
+	r = cmd_export_events(st, argv[optind]);
+	store_close(st);
+	return r;
+}
