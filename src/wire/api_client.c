@@ -241,13 +241,15 @@ void
 api_client_free(struct api_client *c)
 {
 	struct api_request	*r;
-	struct api_requests	*lists[] = {
-		&c->queue[0], &c->queue[1], &c->running, &c->backoff,
-		&c->reap
-	};
+	struct api_requests	*lists[5];
 
 	if (c == NULL)
 		return;
+	lists[0] = &c->queue[0];
+	lists[1] = &c->queue[1];
+	lists[2] = &c->running;
+	lists[3] = &c->backoff;
+	lists[4] = &c->reap;
 	for (size_t i = 0; i < AD_NITEMS(lists); i++) {
 		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
 			TAILQ_REMOVE(lists[i], r, entry);

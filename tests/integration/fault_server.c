@@ -92,6 +92,7 @@ struct fs_conn {
 	unsigned		 frames;	/* frames sent on this one */
 	unsigned		 split;		/* rotating split offset */
 	struct fs_delayed	*delayed;	/* a page to answer later */
+	struct fs_conn		*next;		/* every connection */
 };
 
 /* A history page answered late (--history-delay). */
@@ -102,6 +103,7 @@ struct fs_delayed {
 	char			*vals[64];
 	int			 n;
 	struct loop_timer	*t;
+	struct fs_delayed	*next;		/* every late page */
 };
 
 /* Options. */
@@ -149,6 +151,9 @@ static FILE			*reqf;
 static int			 failed_so_far;
 static int			 stream_conns;
 static int			 nconns;
+static struct fs_conn		*conns;		/* every connection */
+static struct fs_pending	*pendings;	/* queued client events */
+static struct fs_delayed	*delays;	/* late history pages */
 static struct loop_timer	*ping_timer;
 static uint64_t			 rng;
 static unsigned			 id_counter;
@@ -548,6 +553,12 @@ fs_conn_close(struct fs_conn *c)
 	}
 	if (c->delayed != NULL)
 		c->delayed->c = NULL;
+	for (struct fs_conn **pp = &conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
 	loop_io_remove(c->io);
 	close(c->fd);
 	buf_clear(&c->in);
@@ -741,6 +752,13 @@ fs_delayed_cb(struct loop_timer *t, void *arg)
 		free(d->keys[i]);
 		free(d->vals[i]);
 	}
+	for (struct fs_delayed **pp = &delays; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	}
 	loop_timer_free(d->t);
 	free(d);
 }
@@ -762,11 +780,14 @@ fs_delay_list(struct fs_conn *c, struct fs_session *s, char **keys,
 	}
 	c->delayed = d;
 	d->t = loop_timer_create(loop, fs_delayed_cb, d);
+	d->next = delays;
+	delays = d;
 	loop_timer_arm(d->t, opt.history_delay);
 }
 
 /* A client event queued by POST, to be processed shortly. */
 struct fs_pending {
+	struct fs_pending	*next;		/* every pending event */
 	struct fs_session	*s;
 	json_t			*echo;		/* with processed_at null */
 	struct loop_timer	*t;
@@ -806,6 +827,13 @@ fs_process(struct loop_timer *t, void *arg)
 	} else if (strcmp(type, "user.interrupt") == 0)
 		fs_event(s, "session.status_idle",
 		    "\"stop_reason\":{\"type\":\"end_turn\"}");
+	for (struct fs_pending **pp = &pendings; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
 	loop_timer_free(p->t);
 	json_decref(p->echo);
 	free(p);
@@ -857,6 +885,8 @@ fs_events_send(struct fs_conn *c, struct fs_session *s, const char *body,
 		p->s = s;
 		p->echo = echo;
 		p->t = loop_timer_create(loop, fs_process, p);
+		p->next = pendings;
+		pendings = p;
 		loop_timer_arm(p->t, 5 + (int)i);
 	}
 	buf_init(&b, BUF_UNBOUNDED);
@@ -1124,7 +1154,53 @@ fs_accept_cb(struct loop_io *io, int lfd, int events, void *arg)
 	buf_init(&c->in, FS_MAX_REQUEST);
 	buf_init(&c->out, BUF_UNBOUNDED);
 	c->io = loop_io_add(loop, fd, LOOP_READ, fs_conn_cb, c);
+	c->next = conns;
+	conns = c;
 	nconns++;
+}
+
+/* Free everything, so a leak checker sees only real leaks. */
+static void
+fs_cleanup(struct loop_io *lio, int lfd)
+{
+	struct fs_delayed	*d;
+	struct fs_pending	*p;
+
+	while (conns != NULL)
+		fs_conn_close(conns);
+	while ((p = pendings) != NULL) {
+		pendings = p->next;
+		loop_timer_free(p->t);
+		json_decref(p->echo);
+		free(p);
+	}
+	while ((d = delays) != NULL) {
+		delays = d->next;
+		for (int i = 0; i < d->n; i++) {
+			free(d->keys[i]);
+			free(d->vals[i]);
+		}
+		loop_timer_free(d->t);
+		free(d);
+	}
+	for (int i = 0; i < nsessions; i++) {
+		for (size_t k = 0; k < sessions[i].nlog; k++) {
+			free(sessions[i].log[k].raw);
+			free(sessions[i].log[k].type);
+			free(sessions[i].log[k].processed_at);
+		}
+		free(sessions[i].log);
+		free(sessions[i].subs);
+		loop_timer_free(sessions[i].timer);
+	}
+	loop_timer_free(ping_timer);
+	loop_io_remove(lio);
+	close(lfd);
+	if (eventf != NULL)
+		fclose(eventf);
+	if (reqf != NULL)
+		fclose(reqf);
+	loop_free(loop);
 }
 
 /* Stop on SIGTERM. */
@@ -1178,6 +1254,7 @@ main(int argc, char **argv)
 	};
 	struct sockaddr_in	 sin;
 	struct sockaddr_un	 sun;
+	struct loop_io		*lio;
 	socklen_t		 slen = sizeof sin;
 	int			 ch, lfd, one = 1;
 
@@ -1274,7 +1351,7 @@ main(int argc, char **argv)
 		printf("%d\n", ntohs(sin.sin_port));
 	}
 	fflush(stdout);
-	loop_io_add(loop, lfd, LOOP_READ, fs_accept_cb, NULL);
+	lio = loop_io_add(loop, lfd, LOOP_READ, fs_accept_cb, NULL);
 	if (opt.ping_ms > 0) {
 		ping_timer = loop_timer_create(loop, fs_ping_tick, NULL);
 		loop_timer_arm(ping_timer, opt.ping_ms);
@@ -1282,5 +1359,6 @@ main(int argc, char **argv)
 	loop_run(loop);
 	if (opt.unix_path != NULL)
 		unlink(opt.unix_path);
+	fs_cleanup(lio, lfd);
 	return 0;
 }
