@@ -46,14 +46,14 @@ struct tail {
 	struct store		*store;
 	struct loop_timer	*flush;		/* stdout, once per turn */
 	int			 json;
-	int			 multi;		/* prefix lines with the session */
+	int			 multi;		/* lines name the session */
 	const char		*until_type;	/* NULL: follow until the end */
 	char			*until_reason;
 	size_t			 nsess;
 	size_t			 over;		/* sessions ended or failed */
 	int			 matched;
 	int			 rv;		/* exit status so far */
-	int64_t			 max_us;	/* newest cached time (tail_cached) */
+	int64_t			 max_us;	/* newest time in the cache */
 	struct buf		 line;
 };
 
@@ -478,7 +478,8 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = loop_run(t.c.loop);
 	fflush(stdout);
 	if (rv == CMD_EXIT_OK && t.until_type != NULL && !t.matched) {
-		fprintf(stderr, "pilothouse: the session%s ended without %s%s%s\n",
+		fprintf(stderr, "pilothouse: the session%s ended without "
+		    "%s%s%s\n",
 		    t.nsess > 1 ? "s" : "", t.until_type,
 		    t.until_reason != NULL ? ":" : "",
 		    t.until_reason != NULL ? t.until_reason : "");

@@ -27,7 +27,7 @@
 
 struct wait {
 	struct connect	 c;
-	int		 want;		/* API_EV_SESSION_STATUS_IDLE or _TERMINATED */
+	int		 want;		/* the awaited status type */
 	int		 rv;
 	int		 over;
 	const char	*session;

@@ -36,12 +36,12 @@ enum api_req_state {
 	API_REQ_QUEUED,		/* waiting for the budget */
 	API_REQ_RUNNING,	/* an easy handle in the multi */
 	API_REQ_BACKOFF,	/* waiting to retry */
-	API_REQ_DONE		/* finished; done running or api_wait to collect */
+	API_REQ_DONE		/* finished: in done_cb, or for api_wait */
 };
 
 struct api_request {
 	struct api_client	*c;
-	TAILQ_ENTRY(api_request) entry;		/* queue, running or reap list */
+	TAILQ_ENTRY(api_request) entry;		/* in one client list */
 	enum api_req_state	 state;
 	int			 cls;		/* API_CLASS_* */
 	int			 post;		/* POST (else GET or DELETE) */
@@ -64,8 +64,8 @@ struct api_request {
 	long			 http;		/* status of the final answer */
 	int			 opened;	/* stream: open_cb called */
 	int			 too_big;	/* body passed max_body */
-	int			 cancelled;	/* api_cancel while in libcurl */
-	int			 paused;	/* a stream that stopped reading */
+	int			 cancelled;	/* api_cancel inside libcurl */
+	int			 paused;	/* a stream that stopped */
 	int			 in_done;	/* done_cb is running */
 	struct buf		 resp;		/* body, or an error body */
 	char			*request_id;	/* headers of the last answer */
@@ -87,7 +87,7 @@ struct api_client {
 	struct loop_timer	*curl_timer;	/* CURLMOPT_TIMERFUNCTION */
 	struct loop_timer	*kick;		/* dispatch the queues */
 	int			 in_curl;	/* inside socket_action */
-	long			 stream_buffer;	/* CURLOPT_BUFFERSIZE, 0 default */
+	long			 stream_buffer;	/* CURLOPT_BUFFERSIZE or 0 */
 
 	struct curl_slist	*hdr_get;	/* accept JSON */
 	struct curl_slist	*hdr_json;	/* POST with a JSON body */
@@ -512,7 +512,8 @@ api_launch(struct api_request *r)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, api_write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)API_CONNECT_TIMEOUT);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)API_CONNECT_TIMEOUT);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (c->url.unix_path != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->url.unix_path);
@@ -982,15 +983,27 @@ api_call(struct api_client *c, const char *method, struct buf *path,
 	return r;
 }
 
+/* Queue method on /v1/collection[/id][/suffix] with list parameters and
+ * a JSON body (either may be NULL). */
+static struct api_request *
+api_object(struct api_client *c, const char *method, const char *collection,
+    const char *id, const char *suffix, const struct api_list *l,
+    const json_t *body, api_done_cb done, void *arg)
+{
+	struct buf	p;
+
+	api_path(&p, collection, id, suffix);
+	api_list_query(&p, l);
+	return api_call(c, method, &p, body, done, arg);
+}
+
 /* POST /v1/agents */
 struct api_request *
 api_agent_create(struct api_client *c, const json_t *body, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "agents", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/agents */
@@ -998,11 +1011,8 @@ struct api_request *
 api_agents_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "agents", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/agents/{id}[?version=N] */
@@ -1027,10 +1037,8 @@ struct api_request *
 api_agent_update(struct api_client *c, const char *id, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "agents", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/agents/{id}/archive */
@@ -1038,10 +1046,8 @@ struct api_request *
 api_agent_archive(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "agents", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* GET /v1/agents/{id}/versions */
@@ -1049,11 +1055,8 @@ struct api_request *
 api_agent_versions(struct api_client *c, const char *id,
     const struct api_list *l, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, "versions");
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "agents", id, "versions", l,
+	    NULL, done, arg);
 }
 
 /* POST /v1/environments */
@@ -1061,10 +1064,8 @@ struct api_request *
 api_environment_create(struct api_client *c, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "environments", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/environments */
@@ -1072,11 +1073,8 @@ struct api_request *
 api_environments_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "environments", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/environments/{id} */
@@ -1084,10 +1082,8 @@ struct api_request *
 api_environment_get(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "environments", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/environments/{id} */
@@ -1095,10 +1091,8 @@ struct api_request *
 api_environment_update(struct api_client *c, const char *id,
     const json_t *body, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "environments", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/environments/{id}/archive */
@@ -1106,10 +1100,8 @@ struct api_request *
 api_environment_archive(struct api_client *c, const char *id,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "environments", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* DELETE /v1/environments/{id} */
@@ -1117,10 +1109,8 @@ struct api_request *
 api_environment_delete(struct api_client *c, const char *id,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "DELETE", &p, NULL, done, arg);
+	return api_object(c, "DELETE", "environments", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions */
@@ -1128,10 +1118,8 @@ struct api_request *
 api_session_create(struct api_client *c, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "sessions", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/sessions */
@@ -1139,11 +1127,8 @@ struct api_request *
 api_sessions_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/sessions/{id} */
@@ -1151,10 +1136,8 @@ struct api_request *
 api_session_get(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions/{id} */
@@ -1162,10 +1145,8 @@ struct api_request *
 api_session_update(struct api_client *c, const char *id, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "sessions", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/sessions/{id}/archive */
@@ -1173,10 +1154,8 @@ struct api_request *
 api_session_archive(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "sessions", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* DELETE /v1/sessions/{id} */
@@ -1184,10 +1163,8 @@ struct api_request *
 api_session_delete(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "DELETE", &p, NULL, done, arg);
+	return api_object(c, "DELETE", "sessions", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* GET /v1/sessions/{id}/events */
@@ -1195,11 +1172,8 @@ struct api_request *
 api_events_list(struct api_client *c, const char *id,
     const struct api_list *l, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, "events");
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", id, "events", l,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions/{id}/events with {"events": events}. */

@@ -31,7 +31,7 @@ struct stream {
 	struct loop_timer	*timer;		/* heartbeat or backoff */
 	int64_t			 last_rx;	/* loop ms of the last byte */
 
-	char			*max_at;	/* newest processed_at delivered */
+	char			*max_at;	/* newest processed_at seen */
 	int64_t			 max_us;	/* its time; 0 if unparsed */
 	struct seen		*seen;		/* ids in the reorder window */
 
@@ -40,9 +40,9 @@ struct stream {
 	int			 stream_over;	/* SSE ended while syncing */
 	int			 ending;	/* a terminal event was seen */
 	int			 resync;	/* reconnect without backoff */
-	int			 progress;	/* a live event this connection */
+	int			 progress;	/* a live event came */
 	int			 opened;	/* a stream ever opened */
-	int			 paused;	/* reading stopped while syncing */
+	int			 paused;	/* reading stopped (sync) */
 	unsigned		 attempt;	/* failures in a row */
 	unsigned		 connects;
 	int64_t			 retry_after;	/* server's wish, -1 if none */

@@ -38,9 +38,10 @@
  * delivered a live event.  A connection silent for longer than the
  * heartbeat timeout is dead.  A stream that has never opened can be told
  * to give up after a few tries (first_tries), as a command line wants
- * for a wrong URL; once it has opened, it reconnects for ever.  Following stops after session.deleted or
- * session.status_terminated (STREAM_ENDED), or on a permanent error such
- * as 404 (STREAM_FAILED).  Requests go through the client's budget.
+ * for a wrong URL; once it has opened, it reconnects for ever.
+ * Following stops after session.deleted or session.status_terminated
+ * (STREAM_ENDED), or on a permanent error such as 404 (STREAM_FAILED).
+ * Requests go through the client's budget.
  *
  * Everything runs on the client's loop.  Callbacks may call any function
  * here, including stream_unfollow() on their own stream.

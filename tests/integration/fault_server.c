@@ -120,7 +120,7 @@ static struct {
 	size_t		 huge_size;
 	int		 stall_after;	/* on the first connection */
 	int		 error_after;	/* on the second connection */
-	int		 client_every;	/* every Nth scripted event is a user.message */
+	int		 client_every;	/* every Nth is a user.message */
 	int		 page_max;
 	int		 same_ts;	/* events sharing a processed_at */
 	int		 ping_ms;
@@ -135,7 +135,7 @@ static struct {
 	int		 terminate;
 	int		 nohistory;	/* history endpoint always empty */
 	int		 history_delay;	/* ms before answering a history page */
-	int		 skew_every;	/* every Nth event stamped in the past */
+	int		 skew_every;	/* every Nth stamped too early */
 	unsigned	 seed;
 } opt = {
 	.events = 50, .history = 10, .interval = 5, .sessions = 1,
@@ -494,7 +494,8 @@ fs_session_tick(struct loop_timer *t, void *arg)
 static void
 fs_ping_tick(struct loop_timer *t, void *arg)
 {
-	static const char	ping[] = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+	static const char	ping[] =
+	    "event: ping\ndata: {\"type\":\"ping\"}\n\n";
 
 	for (int i = 0; i < nsessions; i++)
 		for (size_t k = sessions[i].nsubs; k-- > 0; ) {

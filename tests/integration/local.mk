@@ -5,12 +5,14 @@ check_PROGRAMS += tests/integration/fault_server
 tests_integration_fault_server_LDADD = $(TEST_LDADD)
 
 INTEGRATION_TESTS = tests/integration/api_client_test \
-	tests/integration/stream_test tests/integration/store_kill9
+	tests/integration/api_endpoints_test tests/integration/stream_test \
+	tests/integration/store_kill9
 check_PROGRAMS += $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)
 tests_integration_api_client_test_SOURCES = \
 	tests/integration/api_client_test.c tests/integration/fault.h
 tests_integration_api_client_test_LDADD = $(TEST_LDADD)
+tests_integration_api_endpoints_test_LDADD = $(TEST_LDADD)
 tests_integration_stream_test_SOURCES = \
 	tests/integration/stream_test.c tests/integration/fault.h
 tests_integration_stream_test_LDADD = $(TEST_LDADD)

@@ -462,7 +462,7 @@ main(void)
 			is_int(r->sess[0].n, n - k - 1, "resume: only what "
 			    "follows the mark is delivered");
 			ok(r->sess[0].n > 0 && strcmp(r->sess[0].raw[0],
-			    log[k + 1]) == 0, "resume: starting right after it");
+			    log[k + 1]) == 0, "resume: right after the mark");
 			is_int(r->sess[0].last, STREAM_ENDED, "resume: ended");
 			run_free(r);
 			stream_sync_clear(&from);
