@@ -39,6 +39,7 @@
 
 #define TAIL_MAX_TEXT	4000	/* bytes of one event's text shown */
 #define TAIL_MAX_LINES	40	/* lines of it */
+#define TAIL_BATCH	256	/* events per cache transaction */
 
 struct tail {
 	struct connect		 c;
@@ -455,6 +456,12 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = CMD_EXIT_LOCAL;
 		goto close;
 	}
+	/*
+	 * Smaller transactions than the store's default: a batch in the
+	 * writer's hands is memory, and 256 events a commit ingest as fast
+	 * here (bench/README.md).
+	 */
+	store_set_batch(t.store, TAIL_BATCH, STORE_DEFAULT_BATCH_MS);
 	t.mgr = stream_mgr_create(t.c.client, &connect_stream_opts, &ops);
 	rv = CMD_EXIT_OK;
 	for (int i = 0; i < argc && rv == CMD_EXIT_OK && !t.matched; i++) {
