@@ -354,6 +354,7 @@ main(int argc, char **argv)
 	struct sockaddr_in		 sin;
 	socklen_t			 slen = sizeof sin;
 	struct loop_timer		*tick = NULL;
+	struct loop_io			*lio;
 	unsigned long			 events = 200000;
 	int				 ch, lfd, one = 1;
 
@@ -400,7 +401,15 @@ main(int argc, char **argv)
 		fatal("listen");
 	printf("%d\n", ntohs(sin.sin_port));
 	fflush(stdout);
-	loop_io_add(loop, lfd, LOOP_READ, ss_accept_cb, NULL);
+	lio = loop_io_add(loop, lfd, LOOP_READ, ss_accept_cb, NULL);
 	loop_run(loop);
+	while (streams != NULL)
+		ss_close(streams);
+	loop_io_remove(lio);
+	close(lfd);
+	loop_timer_free(tick);
+	free(sessions);
+	buf_clear(&burst);
+	loop_free(loop);
 	return 0;
 }

@@ -8,10 +8,10 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h \
 include tests/unit/local.mk
 include tests/fuzz/local.mk
 include tests/fuzz/draw.mk
+include tests/integration/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/ensure-sdk.sh
 # Wire-format samples from the reference material, shared by all suites.
 EXTRA_DIST += tests/data/fixtures
 include tests/e2e/local.mk
-include tests/integration/local.mk
 include tests/integration/console.mk

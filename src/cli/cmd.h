@@ -42,18 +42,6 @@ struct cmd_entry {
 	int		(*exec)(struct cmd_globals *, int, char **);
 };
 
-/* The subcommands: one cmd_<name>.c each, listed in cmd.c's table. */
-int	 cmd_sessions_exec(struct cmd_globals *, int, char **);
-int	 cmd_tail_exec(struct cmd_globals *, int, char **);
-int	 cmd_send_exec(struct cmd_globals *, int, char **);
-int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
-int	 cmd_approve_exec(struct cmd_globals *, int, char **);
-int	 cmd_deny_exec(struct cmd_globals *, int, char **);
-int	 cmd_wait_exec(struct cmd_globals *, int, char **);
-int	 cmd_console_exec(struct cmd_globals *, int, char **);
-int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
-int	 cmd_export_exec(struct cmd_globals *, int, char **);
-int	 cmd_import_exec(struct cmd_globals *, int, char **);
 struct cancel;
 
 /* Subcommands (cmd_<name>.c). */
@@ -61,6 +49,17 @@ int	 cmd_demo_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
 int	 cmd_serve_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);
+int	 cmd_sessions_exec(struct cmd_globals *, int, char **);
+int	 cmd_tail_exec(struct cmd_globals *, int, char **);
+int	 cmd_send_exec(struct cmd_globals *, int, char **);
+int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
+int	 cmd_approve_exec(struct cmd_globals *, int, char **);
+int	 cmd_deny_exec(struct cmd_globals *, int, char **);
+int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
+int	 cmd_console_exec(struct cmd_globals *, int, char **);
+int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

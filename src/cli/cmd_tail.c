@@ -34,10 +34,12 @@
 #include "cli/cmd.h"
 #include "cli/connect.h"
 #include "store/store.h"
+#include "wire/seen.h"
 #include "wire/stream.h"
 
 #define TAIL_MAX_TEXT	4000	/* bytes of one event's text shown */
 #define TAIL_MAX_LINES	40	/* lines of it */
+#define TAIL_BATCH	256	/* events per cache transaction */
 
 struct tail {
 	struct connect		 c;
@@ -45,13 +47,14 @@ struct tail {
 	struct store		*store;
 	struct loop_timer	*flush;		/* stdout, once per turn */
 	int			 json;
-	int			 multi;		/* prefix lines with the session */
+	int			 multi;		/* lines name the session */
 	const char		*until_type;	/* NULL: follow until the end */
 	char			*until_reason;
 	size_t			 nsess;
 	size_t			 over;		/* sessions ended or failed */
 	int			 matched;
 	int			 rv;		/* exit status so far */
+	int64_t			 max_us;	/* newest time in the cache */
 	struct buf		 line;
 };
 
@@ -256,8 +259,9 @@ tail_event(struct stream *s, struct api_event *ev, void *arg)
 
 /*
  * Print what the cache holds of a session and return 1 with the place to
- * follow from, if it holds the whole history; 0 if the history must be
- * fetched; -1 on a cache error; 2 when --until was met in the cache.
+ * follow from -- the newest processed_at and every id within the reorder
+ * window behind it (stream.h) -- if it holds the whole history; 0 if the
+ * history must be fetched; -1 on a cache error; 2 when --until was met.
  */
 static int
 tail_cached(struct tail *t, const char *session, struct stream_sync *from)
@@ -266,18 +270,20 @@ tail_cached(struct tail *t, const char *session, struct stream_sync *from)
 	struct store_iter	*it;
 	struct store_event	 e;
 	struct api_event	*ev;
+	struct seen		*window;
 	char			*cause = NULL;
-	int			 r;
+	int			 r, full = 0;
 
 	memset(from, 0, sizeof *from);
-	if ((r = store_sync_get(t->store, session, &sy, &cause)) <= 0 ||
-	    !sy.full_history || sy.last_processed_at == NULL) {
-		if (r == 1)
-			store_sync_clear(&sy);
-		goto out;
+	if ((r = store_sync_get(t->store, session, &sy, &cause)) == 1) {
+		full = sy.full_history;
+		store_sync_clear(&sy);
 	}
+	if (r != 1 || !full)
+		goto out;
 	it = store_iter_events(t->store, session, 0, NULL, STORE_ITER_RAW,
 	    &cause);
+	window = seen_create();
 	while (it != NULL && (r = store_iter_next(it, &e, &cause)) == 1) {
 		if (e.processed_us == -1)
 			continue;	/* a queued echo: not in the log yet */
@@ -285,6 +291,15 @@ tail_cached(struct tail *t, const char *session, struct stream_sync *from)
 			free(cause);
 			cause = NULL;
 			continue;
+		}
+		seen_add(window, ev->id, ev->processed_us);
+		if (from->processed_at == NULL ||
+		    ev->processed_us > t->max_us) {
+			free(from->processed_at);
+			from->processed_at = xstrdup(ev->processed_at);
+			t->max_us = ev->processed_us;
+			seen_prune(window, t->max_us - STREAM_REORDER_MS *
+			    1000);
 		}
 		r = tail_print(t, session, ev);
 		api_event_free(ev);
@@ -294,17 +309,19 @@ tail_cached(struct tail *t, const char *session, struct stream_sync *from)
 		}
 	}
 	store_iter_free(it);
+	if (it != NULL && r != -1) {
+		from->nids = seen_count(window);
+		from->ids = xcalloc(from->nids + 1, sizeof *from->ids);
+		for (size_t i = 0; i < from->nids; i++)
+			from->ids[i] = xstrdup(seen_at(window, i));
+	}
+	seen_free(window);
 	if (it == NULL || r == -1) {
-		store_sync_clear(&sy);
+		stream_sync_clear(from);
 		goto out;
 	}
-	from->processed_at = sy.last_processed_at;
-	from->ids = sy.seen_ids;
-	from->nids = sy.nseen;
-	sy.last_processed_at = NULL;
-	sy.seen_ids = NULL;
-	sy.nseen = 0;
-	store_sync_clear(&sy);
+	if (from->processed_at == NULL)
+		return 0;	/* nothing cached after all */
 	return r == 2 ? 2 : 1;
 out:
 	if (cause != NULL) {
@@ -439,9 +456,16 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = CMD_EXIT_LOCAL;
 		goto close;
 	}
+	/*
+	 * Smaller transactions than the store's default: a batch in the
+	 * writer's hands is memory, and 256 events a commit ingest as fast
+	 * here (bench/README.md).
+	 */
+	store_set_batch(t.store, TAIL_BATCH, STORE_DEFAULT_BATCH_MS);
 	t.mgr = stream_mgr_create(t.c.client, &connect_stream_opts, &ops);
 	rv = CMD_EXIT_OK;
 	for (int i = 0; i < argc && rv == CMD_EXIT_OK && !t.matched; i++) {
+		t.max_us = 0;
 		switch (tail_cached(&t, argv[i], &from)) {
 		case -1:
 			rv = CMD_EXIT_LOCAL;
@@ -461,7 +485,8 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		rv = loop_run(t.c.loop);
 	fflush(stdout);
 	if (rv == CMD_EXIT_OK && t.until_type != NULL && !t.matched) {
-		fprintf(stderr, "pilothouse: the session%s ended without %s%s%s\n",
+		fprintf(stderr, "pilothouse: the session%s ended without "
+		    "%s%s%s\n",
 		    t.nsess > 1 ? "s" : "", t.until_type,
 		    t.until_reason != NULL ? ":" : "",
 		    t.until_reason != NULL ? t.until_reason : "");

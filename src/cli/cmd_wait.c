@@ -27,7 +27,7 @@
 
 struct wait {
 	struct connect	 c;
-	int		 want;		/* API_EV_SESSION_STATUS_IDLE or _TERMINATED */
+	int		 want;		/* the awaited status type */
 	int		 rv;
 	int		 over;
 	const char	*session;
@@ -74,12 +74,21 @@ wait_latest(const char *p, size_t len, void *arg)
 		free(cause);
 }
 
-/* An event after the latest status: is it the one? */
+/*
+ * An event after the latest status: is it the one?  Events from the
+ * reorder window before the latest status (stream.h) come again and are
+ * not news.
+ */
 static void
 wait_event(struct stream *s, struct api_event *ev, void *arg)
 {
 	struct wait	*w = arg;
 
+	if (w->latest != NULL && ev->processed_us != 0 &&
+	    ev->processed_us < w->latest->processed_us) {
+		api_event_free(ev);
+		return;
+	}
 	if (!w->over && wait_decide(w, ev)) {
 		w->over = 1;
 		loop_exit(w->c.loop, w->rv);

@@ -42,7 +42,7 @@ struct conf_endpoint {
 	char		*url;		/* an api_url.h form */
 	char		*key;		/* NULL: send none */
 	int		 harness;	/* the local harness: start if needed */
-	const char	*url_from;	/* "--api-url", "ANTHROPIC_BASE_URL"... */
+	const char	*url_from;	/* "--api-url"...: for the log */
 };
 
 /*

@@ -1,6 +1,9 @@
 # src/cli/local.mk -- the command line: one cmd_*.c per subcommand.
 src_libpilothouse_a_SOURCES += \
-	%reldir%/cmd.c %reldir%/cmd.h
+	%reldir%/cmd.c %reldir%/cmd.h \
+	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
+	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c \
+	%reldir%/cmd_export.c %reldir%/cmd_import.c
 src_libpilothouse_a_SOURCES += \
 	%reldir%/conf.c %reldir%/conf.h
 src_libpilothouse_a_SOURCES += \
@@ -12,10 +15,3 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c
-# The local harness's commands.
-src_libpilothouse_a_SOURCES += \
-	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
-	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
-# export and import.
-src_libpilothouse_a_SOURCES += \
-	%reldir%/cmd_export.c %reldir%/cmd_import.c

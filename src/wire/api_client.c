@@ -36,12 +36,12 @@ enum api_req_state {
 	API_REQ_QUEUED,		/* waiting for the budget */
 	API_REQ_RUNNING,	/* an easy handle in the multi */
 	API_REQ_BACKOFF,	/* waiting to retry */
-	API_REQ_DONE		/* finished; done running or api_wait to collect */
+	API_REQ_DONE		/* finished: in done_cb, or for api_wait */
 };
 
 struct api_request {
 	struct api_client	*c;
-	TAILQ_ENTRY(api_request) entry;		/* queue, running or reap list */
+	TAILQ_ENTRY(api_request) entry;		/* in one client list */
 	enum api_req_state	 state;
 	int			 cls;		/* API_CLASS_* */
 	int			 post;		/* POST (else GET or DELETE) */
@@ -64,8 +64,8 @@ struct api_request {
 	long			 http;		/* status of the final answer */
 	int			 opened;	/* stream: open_cb called */
 	int			 too_big;	/* body passed max_body */
-	int			 cancelled;	/* api_cancel while in libcurl */
-	int			 paused;	/* a stream that stopped reading */
+	int			 cancelled;	/* api_cancel inside libcurl */
+	int			 paused;	/* a stream that stopped */
 	int			 in_done;	/* done_cb is running */
 	struct buf		 resp;		/* body, or an error body */
 	char			*request_id;	/* headers of the last answer */
@@ -87,7 +87,7 @@ struct api_client {
 	struct loop_timer	*curl_timer;	/* CURLMOPT_TIMERFUNCTION */
 	struct loop_timer	*kick;		/* dispatch the queues */
 	int			 in_curl;	/* inside socket_action */
-	long			 stream_buffer;	/* CURLOPT_BUFFERSIZE, 0 default */
+	long			 stream_buffer;	/* CURLOPT_BUFFERSIZE or 0 */
 
 	struct curl_slist	*hdr_get;	/* accept JSON */
 	struct curl_slist	*hdr_json;	/* POST with a JSON body */
@@ -241,13 +241,15 @@ void
 api_client_free(struct api_client *c)
 {
 	struct api_request	*r;
-	struct api_requests	*lists[] = {
-		&c->queue[0], &c->queue[1], &c->running, &c->backoff,
-		&c->reap
-	};
+	struct api_requests	*lists[5];
 
 	if (c == NULL)
 		return;
+	lists[0] = &c->queue[0];
+	lists[1] = &c->queue[1];
+	lists[2] = &c->running;
+	lists[3] = &c->backoff;
+	lists[4] = &c->reap;
 	for (size_t i = 0; i < AD_NITEMS(lists); i++) {
 		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
 			TAILQ_REMOVE(lists[i], r, entry);
@@ -510,7 +512,8 @@ api_launch(struct api_request *r)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, api_write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)API_CONNECT_TIMEOUT);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)API_CONNECT_TIMEOUT);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (c->url.unix_path != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->url.unix_path);
@@ -980,15 +983,27 @@ api_call(struct api_client *c, const char *method, struct buf *path,
 	return r;
 }
 
+/* Queue method on /v1/collection[/id][/suffix] with list parameters and
+ * a JSON body (either may be NULL). */
+static struct api_request *
+api_object(struct api_client *c, const char *method, const char *collection,
+    const char *id, const char *suffix, const struct api_list *l,
+    const json_t *body, api_done_cb done, void *arg)
+{
+	struct buf	p;
+
+	api_path(&p, collection, id, suffix);
+	api_list_query(&p, l);
+	return api_call(c, method, &p, body, done, arg);
+}
+
 /* POST /v1/agents */
 struct api_request *
 api_agent_create(struct api_client *c, const json_t *body, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "agents", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/agents */
@@ -996,11 +1011,8 @@ struct api_request *
 api_agents_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "agents", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/agents/{id}[?version=N] */
@@ -1025,10 +1037,8 @@ struct api_request *
 api_agent_update(struct api_client *c, const char *id, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "agents", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/agents/{id}/archive */
@@ -1036,10 +1046,8 @@ struct api_request *
 api_agent_archive(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "agents", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* GET /v1/agents/{id}/versions */
@@ -1047,11 +1055,8 @@ struct api_request *
 api_agent_versions(struct api_client *c, const char *id,
     const struct api_list *l, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "agents", id, "versions");
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "agents", id, "versions", l,
+	    NULL, done, arg);
 }
 
 /* POST /v1/environments */
@@ -1059,10 +1064,8 @@ struct api_request *
 api_environment_create(struct api_client *c, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "environments", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/environments */
@@ -1070,11 +1073,8 @@ struct api_request *
 api_environments_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "environments", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/environments/{id} */
@@ -1082,10 +1082,8 @@ struct api_request *
 api_environment_get(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "environments", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/environments/{id} */
@@ -1093,10 +1091,8 @@ struct api_request *
 api_environment_update(struct api_client *c, const char *id,
     const json_t *body, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "environments", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/environments/{id}/archive */
@@ -1104,10 +1100,8 @@ struct api_request *
 api_environment_archive(struct api_client *c, const char *id,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "environments", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* DELETE /v1/environments/{id} */
@@ -1115,10 +1109,8 @@ struct api_request *
 api_environment_delete(struct api_client *c, const char *id,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "environments", id, NULL);
-	return api_call(c, "DELETE", &p, NULL, done, arg);
+	return api_object(c, "DELETE", "environments", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions */
@@ -1126,10 +1118,8 @@ struct api_request *
 api_session_create(struct api_client *c, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", NULL, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "sessions", NULL, NULL, NULL,
+	    body, done, arg);
 }
 
 /* GET /v1/sessions */
@@ -1137,11 +1127,8 @@ struct api_request *
 api_sessions_list(struct api_client *c, const struct api_list *l,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", NULL, NULL);
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", NULL, NULL, l,
+	    NULL, done, arg);
 }
 
 /* GET /v1/sessions/{id} */
@@ -1149,10 +1136,8 @@ struct api_request *
 api_session_get(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions/{id} */
@@ -1160,10 +1145,8 @@ struct api_request *
 api_session_update(struct api_client *c, const char *id, const json_t *body,
     api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "POST", &p, body, done, arg);
+	return api_object(c, "POST", "sessions", id, NULL, NULL,
+	    body, done, arg);
 }
 
 /* POST /v1/sessions/{id}/archive */
@@ -1171,10 +1154,8 @@ struct api_request *
 api_session_archive(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, "archive");
-	return api_call(c, "POST", &p, NULL, done, arg);
+	return api_object(c, "POST", "sessions", id, "archive", NULL,
+	    NULL, done, arg);
 }
 
 /* DELETE /v1/sessions/{id} */
@@ -1182,10 +1163,8 @@ struct api_request *
 api_session_delete(struct api_client *c, const char *id, api_done_cb done,
     void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, NULL);
-	return api_call(c, "DELETE", &p, NULL, done, arg);
+	return api_object(c, "DELETE", "sessions", id, NULL, NULL,
+	    NULL, done, arg);
 }
 
 /* GET /v1/sessions/{id}/events */
@@ -1193,11 +1172,8 @@ struct api_request *
 api_events_list(struct api_client *c, const char *id,
     const struct api_list *l, api_done_cb done, void *arg)
 {
-	struct buf	p;
-
-	api_path(&p, "sessions", id, "events");
-	api_list_query(&p, l);
-	return api_call(c, "GET", &p, NULL, done, arg);
+	return api_object(c, "GET", "sessions", id, "events", l,
+	    NULL, done, arg);
 }
 
 /* POST /v1/sessions/{id}/events with {"events": events}. */

@@ -63,7 +63,7 @@ struct api_request;
 struct api_response {
 	enum api_status		 status;
 	long			 http;		/* 0 when no answer came */
-	const char		*body;		/* NUL-terminated; "" for streams */
+	const char		*body;		/* NUL-ended; "" for streams */
 	size_t			 bodylen;
 	const struct api_error	*error;		/* NULL when API_OK */
 	int64_t			 retry_after;	/* ms the server asked to wait
@@ -86,7 +86,7 @@ typedef int	(*api_data_cb)(const char *, size_t, void *);
 /* A request for api_start(); only method, path and done are required. */
 struct api_spec {
 	const char	*method;	/* "GET", "POST" or "DELETE" */
-	const char	*path;		/* "/v1/...", query included and encoded */
+	const char	*path;		/* "/v1/...?..." (encoded) */
 	const char	*body;		/* JSON text or NULL (copied) */
 	size_t		 max_body;	/* answer ceiling; 0: API_MAX_BODY */
 	int		 retries;	/* -1: the SDK's 2; streams use 0 */
@@ -99,7 +99,7 @@ struct api_spec {
 /* List parameters; zero/NULL fields are not sent. */
 struct api_list {
 	int			 limit;
-	const char		*page;		/* a next_page/prev_page cursor */
+	const char		*page;		/* next_page or prev_page */
 	const char		*order;		/* "asc" or "desc" */
 	const char *const	*statuses;	/* sessions; NULL-terminated */
 	const char *const	*types;		/* events; NULL-terminated */

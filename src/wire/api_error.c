@@ -79,8 +79,8 @@ api_error_set_http(struct api_error *e, long http, const char *body,
 		if (len == 0)
 			e->message = xstrdup("empty response");
 		else
-			xasprintf(&e->message, "unexpected response (%zu bytes, "
-			    "not an API error envelope)", len);
+			xasprintf(&e->message, "unexpected response (%zu "
+			    "bytes, not an API error envelope)", len);
 	}
 	json_decref(root);
 }

@@ -18,7 +18,7 @@ enum api_status {
 	API_OK = 0,
 	API_ERR_HTTP,		/* the server answered with an error */
 	API_ERR_NETWORK,	/* no connection, or it broke */
-	API_ERR_PROTOCOL	/* an answer we cannot use (bad JSON, too big) */
+	API_ERR_PROTOCOL	/* an unusable answer (bad JSON, too big) */
 };
 
 struct api_error {

@@ -103,7 +103,8 @@ static const int	api_retry_yday[12] = {
 int
 api_retry_http_date(const char *s, int64_t *out)
 {
-	static const char	 months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char	 months[] =
+	    "JanFebMarAprMayJunJulAugSepOctNovDec";
 	const char		*m;
 	int			 day, mon, year, hh, mm, ss, n = 0;
 	char			 wday[4], mname[4];

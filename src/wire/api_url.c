@@ -12,6 +12,7 @@
 
 #define API_URL_FORMS	"use https://HOST, http://127.0.0.1:PORT or " \
 	"unix:/path/to.sock"
+#define API_URL_SUN_PATH	sizeof ((struct sockaddr_un *)0)->sun_path
 
 static int	api_url_loopback(const char *, size_t);
 
@@ -66,10 +67,9 @@ api_url_parse(const char *text, struct api_url *u, char **cause)
 			    "absolute path (unix:/path/to.sock)", text);
 			return -1;
 		}
-		if (strlen(rest) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
+		if (strlen(rest) >= API_URL_SUN_PATH) {
 			xasprintf(cause, "unix socket path too long (at most "
-			    "%zu bytes): %s",
-			    sizeof ((struct sockaddr_un *)0)->sun_path - 1, rest);
+			    "%zu bytes): %s", API_URL_SUN_PATH - 1, rest);
 			return -1;
 		}
 		u->unix_path = xstrdup(rest);
@@ -102,8 +102,8 @@ api_url_parse(const char *text, struct api_url *u, char **cause)
 	if (*host == '[') {
 		p = memchr(host, ']', (size_t)(end - host));
 		if (p == NULL) {
-			xasprintf(cause, "API URL \"%s\": unterminated [ in the "
-			    "host", text);
+			xasprintf(cause, "API URL \"%s\": unterminated [ in "
+			    "the host", text);
 			return -1;
 		}
 		hostlen = (size_t)(p - host) + 1;

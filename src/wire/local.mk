@@ -10,4 +10,5 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/api_page.c %reldir%/api_page.h \
 	%reldir%/api_retry.c %reldir%/api_retry.h \
 	%reldir%/api_url.c %reldir%/api_url.h \
+	%reldir%/seen.c %reldir%/seen.h \
 	%reldir%/stream.c %reldir%/stream.h

@@ -13,6 +13,7 @@
 #include "base/xmalloc.h"
 #include "wire/api_page.h"
 #include "wire/api_retry.h"
+#include "wire/seen.h"
 #include "wire/sse_parser.h"
 #include "wire/stream.h"
 
@@ -30,17 +31,18 @@ struct stream {
 	struct loop_timer	*timer;		/* heartbeat or backoff */
 	int64_t			 last_rx;	/* loop ms of the last byte */
 
-	struct stream_sync	 sync;		/* the watermark */
-	int64_t			 sync_us;	/* its time, 0 if unparsed */
+	char			*max_at;	/* newest processed_at seen */
+	int64_t			 max_us;	/* its time; 0 if unparsed */
+	struct seen		*seen;		/* ids in the reorder window */
 
 	char			*cursor;	/* next history page */
 	int			 limit;		/* history page size now */
 	int			 stream_over;	/* SSE ended while syncing */
 	int			 ending;	/* a terminal event was seen */
 	int			 resync;	/* reconnect without backoff */
-	int			 progress;	/* a live event this connection */
+	int			 progress;	/* a live event came */
 	int			 opened;	/* a stream ever opened */
-	int			 paused;	/* reading stopped while syncing */
+	int			 paused;	/* reading stopped (sync) */
 	unsigned		 attempt;	/* failures in a row */
 	unsigned		 connects;
 	int64_t			 retry_after;	/* server's wish, -1 if none */
@@ -105,20 +107,6 @@ stream_sync_clear(struct stream_sync *sy)
 	memset(sy, 0, sizeof *sy);
 }
 
-/* Duplicate a watermark. */
-void
-stream_sync_copy(struct stream_sync *dst, const struct stream_sync *src)
-{
-	stream_sync_clear(dst);
-	if (src == NULL || src->processed_at == NULL)
-		return;
-	dst->processed_at = xstrdup(src->processed_at);
-	dst->ids = xreallocarray(NULL, src->nids + 1, sizeof *dst->ids);
-	for (size_t i = 0; i < src->nids; i++)
-		dst->ids[i] = xstrdup(src->ids[i]);
-	dst->nids = src->nids;
-}
-
 /* Create a manager. */
 struct stream_mgr *
 stream_mgr_create(struct api_client *c, const struct stream_opts *opts,
@@ -145,6 +133,10 @@ stream_mgr_create(struct api_client *c, const struct stream_opts *opts,
 		m->opts.max_frame = SSE_DEFAULT_MAX_FRAME;
 	if (m->opts.max_held == 0)
 		m->opts.max_held = STREAM_MAX_HELD;
+	if (m->opts.reorder_ms < 0)
+		m->opts.reorder_ms = 0;
+	else if (m->opts.reorder_ms == 0)
+		m->opts.reorder_ms = STREAM_REORDER_MS;
 	while (m->opts.deltas != NULL && m->opts.deltas[n] != NULL)
 		n++;
 	m->deltas = xcalloc(n + 1, sizeof *m->deltas);
@@ -163,7 +155,8 @@ stream_free(struct stream *s)
 {
 	loop_timer_free(s->timer);
 	sse_parser_free(s->sse);
-	stream_sync_clear(&s->sync);
+	free(s->max_at);
+	seen_free(s->seen);
 	free(s->cursor);
 	for (size_t i = 0; i < s->nheld; i++)
 		api_event_free(s->held[i]);
@@ -223,11 +216,14 @@ stream_follow(struct stream_mgr *m, const char *id,
 	s->udata = udata;
 	s->limit = m->opts.page_limit;
 	s->retry_after = -1;
-	stream_sync_copy(&s->sync, from);
-	if (s->sync.processed_at != NULL &&
-	    clock_parse(s->sync.processed_at, strlen(s->sync.processed_at),
-	    &s->sync_us) != 0)
-		s->sync_us = 0;
+	s->seen = seen_create();
+	if (from != NULL && from->processed_at != NULL) {
+		s->max_at = xstrdup(from->processed_at);
+		if (clock_parse(s->max_at, strlen(s->max_at), &s->max_us) != 0)
+			s->max_us = 0;
+		for (size_t i = 0; i < from->nids; i++)
+			seen_add(s->seen, from->ids[i], s->max_us);
+	}
 	s->timer = loop_timer_create(m->loop, stream_timer_cb, s);
 	LIST_INSERT_HEAD(&m->live, s, entry);
 	m->count++;
@@ -267,11 +263,18 @@ stream_state(const struct stream *s)
 	return s->state;
 }
 
-/* The watermark. */
-const struct stream_sync *
-stream_sync(const struct stream *s)
+/* A copy of the watermark, to resume from later. */
+void
+stream_sync_save(const struct stream *s, struct stream_sync *sy)
 {
-	return &s->sync;
+	memset(sy, 0, sizeof *sy);
+	if (s->max_at == NULL)
+		return;
+	sy->processed_at = xstrdup(s->max_at);
+	sy->nids = seen_count(s->seen);
+	sy->ids = xcalloc(sy->nids + 1, sizeof *sy->ids);
+	for (size_t i = 0; i < sy->nids; i++)
+		sy->ids[i] = xstrdup(seen_at(s->seen, i));
 }
 
 /* Connections made. */
@@ -487,64 +490,77 @@ static void
 stream_page(struct stream *s)
 {
 	struct api_list	l;
+	char		from[CLOCK_RFC3339_LEN];
 
 	memset(&l, 0, sizeof l);
 	l.limit = s->limit;
 	l.order = "asc";
 	l.page = s->cursor;
-	l.created_gte = s->sync.processed_at;
+	/* From the start of the reorder window (or the exact text). */
+	if (s->max_us != 0) {
+		clock_format(s->max_us - s->mgr->opts.reorder_ms * 1000, 6,
+		    from, sizeof from);
+		l.created_gte = from;
+	} else
+		l.created_gte = s->max_at;
 	s->preq = api_events_list(s->mgr->client, s->id, &l, stream_page_cb,
 	    s);
 }
 
-/* -1, 0, 1: how ev's processed_at compares with the watermark. */
+/* Was this event delivered already (or is it older than the window)? */
 static int
-stream_cmp(const struct stream *s, const struct api_event *ev)
+stream_dup(const struct stream *s, const struct api_event *ev)
 {
-	if (s->sync.processed_at == NULL)
+	int64_t	window = s->mgr->opts.reorder_ms * 1000;
+
+	if (s->max_at == NULL)
+		return 0;
+	if (ev->processed_us != 0 && s->max_us != 0 &&
+	    ev->processed_us < s->max_us - window)
 		return 1;
-	if (ev->processed_us != 0 && s->sync_us != 0)
-		return ev->processed_us < s->sync_us ? -1 :
-		    ev->processed_us > s->sync_us;
-	return strcmp(ev->processed_at, s->sync.processed_at);
+	return seen_has(s->seen, ev->id);
 }
 
 /*
  * One event from the history or the stream: report a queued copy, drop
- * what was delivered already, else move the watermark and deliver.
+ * what was delivered already, else remember it and deliver it.
  */
 static void
 stream_take(struct stream *s, struct api_event *ev)
 {
 	struct stream_mgr	*m = s->mgr;
-	int			 cmp, terminal;
+	int			 terminal;
+	int64_t			 us;
 
+	terminal = ev->type == API_EV_SESSION_DELETED ||
+	    ev->type == API_EV_SESSION_STATUS_TERMINATED;
 	if (ev->processed_at == NULL) {
 		if (m->ops.queued != NULL)
 			m->ops.queued(s, ev, s->udata);
 		api_event_free(ev);
 		return;
 	}
-	cmp = stream_cmp(s, ev);
-	if (cmp < 0)
-		goto dup;
-	if (cmp == 0) {
-		for (size_t i = 0; i < s->sync.nids; i++)
-			if (strcmp(s->sync.ids[i], ev->id) == 0)
-				goto dup;
-		s->sync.ids = xreallocarray(s->sync.ids, s->sync.nids + 1,
-		    sizeof *s->sync.ids);
-		s->sync.ids[s->sync.nids++] = xstrdup(ev->id);
-	} else {
-		stream_sync_clear(&s->sync);
-		s->sync.processed_at = xstrdup(ev->processed_at);
-		s->sync_us = ev->processed_us;
-		s->sync.ids = xmalloc(sizeof *s->sync.ids);
-		s->sync.ids[0] = xstrdup(ev->id);
-		s->sync.nids = 1;
+	if (stream_dup(s, ev)) {
+		/* Resuming at the terminal event: the session is over. */
+		if (terminal) {
+			s->ending = 1;
+			if (s->state == STREAM_LIVE && !s->dead)
+				stream_end(s);
+		}
+		api_event_free(ev);
+		return;
 	}
-	terminal = ev->type == API_EV_SESSION_DELETED ||
-	    ev->type == API_EV_SESSION_STATUS_TERMINATED;
+	us = ev->processed_us != 0 ? ev->processed_us : s->max_us;
+	seen_add(s->seen, ev->id, us);
+	if (s->max_at == NULL || (ev->processed_us != 0 &&
+	    ev->processed_us > s->max_us)) {
+		free(s->max_at);
+		s->max_at = xstrdup(ev->processed_at);
+		s->max_us = ev->processed_us;
+		if (s->max_us != 0)
+			seen_prune(s->seen, s->max_us -
+			    m->opts.reorder_ms * 1000);
+	}
 	if (terminal)
 		s->ending = 1;
 	if (s->state == STREAM_LIVE)
@@ -555,16 +571,6 @@ stream_take(struct stream *s, struct api_event *ev)
 		api_event_free(ev);
 	if (terminal && s->state == STREAM_LIVE && !s->dead)
 		stream_end(s);
-	return;
-dup:
-	/* Resuming at the terminal event: the session is over. */
-	if (ev->type == API_EV_SESSION_DELETED ||
-	    ev->type == API_EV_SESSION_STATUS_TERMINATED) {
-		s->ending = 1;
-		if (s->state == STREAM_LIVE && !s->dead)
-			stream_end(s);
-	}
-	api_event_free(ev);
 }
 
 /* One element of a history page. */

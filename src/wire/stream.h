@@ -8,14 +8,20 @@
  * the history is paged (GET .../events, ascending) while live frames are
  * held; then they are drained and live events flow.  Past max_held bytes
  * the stream is paused instead of held (TCP then holds the server back),
- * so a fast stream cannot fill memory while the history is read.  Duplicates
- * are recognised with a watermark (struct stream_sync): the processed_at
- * of the last event delivered and the ids delivered at that instant.  An
- * event is new when it is later than the watermark, or at it with an id
- * not yet seen; the log is ordered by processed_at, so nothing else needs
- * remembering, and a reconnect asks only for created_at[gte]=watermark.
- * Callers that persist events persist the watermark with them (the store
- * does) and pass it back to resume without re-reading old history.
+ * so a fast stream cannot fill memory while the history is read.
+ *
+ * Duplicates are recognised with a watermark (struct stream_sync): the
+ * newest processed_at delivered, and every id delivered within a reorder
+ * window (reorder_ms) behind it.  The log is ordered by processed_at only
+ * roughly -- a client event keeps its queued place but takes the time it
+ * was processed, so a neighbour may be slightly older -- so an event is
+ * new when its id is not in the window, and old when it is before the
+ * window.  A reconnect asks only for created_at[gte]=newest - window.
+ * Memory is the ids of the window: a handful for a live session.
+ * Callers that persist events save the watermark (stream_sync_save) or
+ * rebuild it from what they stored -- the newest processed_at and every
+ * id within reorder_ms of it -- and pass it back to resume without
+ * re-reading old history.
  *
  * Client events appear twice on the stream: queued (processed_at null),
  * then processed.  The queued copy is reported to ops->queued; only the
@@ -32,9 +38,10 @@
  * delivered a live event.  A connection silent for longer than the
  * heartbeat timeout is dead.  A stream that has never opened can be told
  * to give up after a few tries (first_tries), as a command line wants
- * for a wrong URL; once it has opened, it reconnects for ever.  Following stops after session.deleted or
- * session.status_terminated (STREAM_ENDED), or on a permanent error such
- * as 404 (STREAM_FAILED).  Requests go through the client's budget.
+ * for a wrong URL; once it has opened, it reconnects for ever.
+ * Following stops after session.deleted or session.status_terminated
+ * (STREAM_ENDED), or on a permanent error such as 404 (STREAM_FAILED).
+ * Requests go through the client's budget.
  *
  * Everything runs on the client's loop.  Callbacks may call any function
  * here, including stream_unfollow() on their own stream.
@@ -62,8 +69,8 @@ enum stream_state {
 
 /* How far the log has been delivered (see above). */
 struct stream_sync {
-	char		*processed_at;	/* the last event's; NULL: nothing yet */
-	char		**ids;		/* ids delivered at that instant */
+	char		*processed_at;	/* the newest delivered; NULL: none */
+	char		**ids;		/* ids delivered within the window */
 	size_t		 nids;
 };
 
@@ -97,6 +104,8 @@ struct stream_opts {
 	int			 first_tries;	/* give up (FAILED) when the
 						   first connection fails this
 						   often; 0: never */
+	int64_t			 reorder_ms;	/* the reorder window; 2 s;
+						   -1: none (exact order) */
 };
 
 #define STREAM_HEARTBEAT_MS	60000
@@ -104,6 +113,7 @@ struct stream_opts {
 #define STREAM_BACKOFF_CAP_MS	30000
 #define STREAM_PAGE_LIMIT	1000
 #define STREAM_MAX_HELD		(1024u * 1024)
+#define STREAM_REORDER_MS	2000
 
 /* A manager on client c; ops and opts are copied.  Caller frees. */
 struct stream_mgr	*stream_mgr_create(struct api_client *,
@@ -125,15 +135,13 @@ void			 stream_unfollow(struct stream *);
 /* The session id.  Borrowed; valid until unfollowed. */
 const char		*stream_session(const struct stream *);
 enum stream_state	 stream_state(const struct stream *);
-/* The watermark now.  Borrowed; valid until the next event. */
-const struct stream_sync *stream_sync(const struct stream *);
+/* A copy of the watermark now.  Clear it with stream_sync_clear. */
+void			 stream_sync_save(const struct stream *,
+			    struct stream_sync *);
 /* Connections made so far (1 + reconnections). */
 unsigned		 stream_connects(const struct stream *);
 const char		*stream_state_name(enum stream_state);
 
-/* Copy src into dst (cleared first). */
-void			 stream_sync_copy(struct stream_sync *,
-			    const struct stream_sync *);
 void			 stream_sync_clear(struct stream_sync *);
 
 #endif

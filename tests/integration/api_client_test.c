@@ -176,7 +176,8 @@ main(void)
 			ok(api_wait(api_session_get(c, SESSION, NULL, NULL),
 			    &body, NULL, &err) == -1, "x-should-retry: false");
 			is_int(err.http, 503, "the 503 is reported");
-			is_int(fault_requests(&f, NULL), 1, "after one attempt");
+			is_int(fault_requests(&f, NULL), 1,
+			    "after one attempt");
 			is_int(fault_requests(&f, "x-api-key"), 0,
 			    "no key configured, no x-api-key header");
 			api_error_clear(&err);

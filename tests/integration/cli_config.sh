@@ -54,8 +54,10 @@ is "$?" 2 "plain http to a remote host is refused"
 grep -q "refusing plain http" "$T/err"
 ok $? "with the reason"
 
-# No URL and no key anywhere: the local harness, started on demand.
+# No URL and no key anywhere: the local harness, started on demand (and
+# stopped at the end).
 rm -f "$conf"
+at_exit '"$PILOTHOUSE" serve --stop >/dev/null 2>&1' 
 "$PILOTHOUSE" --log "$T/log" -vv sessions >/dev/null 2>"$T/err"
 st=$?
 if "$PILOTHOUSE" serve --help >/dev/null 2>&1; then

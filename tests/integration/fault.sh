@@ -7,6 +7,7 @@ FAULT_SERVER=$top_builddir/tests/integration/fault_server
 SESSION=sesn_011CFAULT0000000000000000
 
 fs_start() {
+	rm -f "$T/port"
 	"$FAULT_SERVER" --log "$T/events.log" --requests "$T/req.log" "$@" \
 	    >"$T/port" &
 	FS_PID=$!

@@ -92,6 +92,7 @@ struct fs_conn {
 	unsigned		 frames;	/* frames sent on this one */
 	unsigned		 split;		/* rotating split offset */
 	struct fs_delayed	*delayed;	/* a page to answer later */
+	struct fs_conn		*next;		/* every connection */
 };
 
 /* A history page answered late (--history-delay). */
@@ -102,6 +103,7 @@ struct fs_delayed {
 	char			*vals[64];
 	int			 n;
 	struct loop_timer	*t;
+	struct fs_delayed	*next;		/* every late page */
 };
 
 /* Options. */
@@ -118,7 +120,7 @@ static struct {
 	size_t		 huge_size;
 	int		 stall_after;	/* on the first connection */
 	int		 error_after;	/* on the second connection */
-	int		 client_every;	/* every Nth scripted event is a user.message */
+	int		 client_every;	/* every Nth is a user.message */
 	int		 page_max;
 	int		 same_ts;	/* events sharing a processed_at */
 	int		 ping_ms;
@@ -133,6 +135,7 @@ static struct {
 	int		 terminate;
 	int		 nohistory;	/* history endpoint always empty */
 	int		 history_delay;	/* ms before answering a history page */
+	int		 skew_every;	/* every Nth stamped too early */
 	unsigned	 seed;
 } opt = {
 	.events = 50, .history = 10, .interval = 5, .sessions = 1,
@@ -148,6 +151,9 @@ static FILE			*reqf;
 static int			 failed_so_far;
 static int			 stream_conns;
 static int			 nconns;
+static struct fs_conn		*conns;		/* every connection */
+static struct fs_pending	*pendings;	/* queued client events */
+static struct fs_delayed	*delays;	/* late history pages */
 static struct loop_timer	*ping_timer;
 static uint64_t			 rng;
 static unsigned			 id_counter;
@@ -173,11 +179,23 @@ fs_new_id(char *out, size_t size, const char *prefix)
 	snprintf(out, size, "%s_011C%020u", prefix, ++id_counter);
 }
 
-/* The next processed_at for a session (strictly increasing, or shared). */
+/*
+ * The next processed_at for a session: increasing (or shared, with
+ * --same-ts), except that with --skew-every every Nth event is stamped
+ * 700 us before its predecessor, as a server that stamps a client event
+ * when it is processed but logs it where it was queued would.
+ */
 static void
 fs_stamp(struct fs_session *s, char *out, size_t size)
 {
-	int64_t	now = clock_real_us();
+	static unsigned	n;
+	int64_t		now = clock_real_us();
+
+	if (opt.skew_every > 0 && ++n % opt.skew_every == 0 &&
+	    s->last_us != 0) {
+		clock_format(s->last_us - 700, 6, out, size);
+		return;
+	}
 
 	if (s->same_left > 0)
 		s->same_left--;
@@ -476,7 +494,8 @@ fs_session_tick(struct loop_timer *t, void *arg)
 static void
 fs_ping_tick(struct loop_timer *t, void *arg)
 {
-	static const char	ping[] = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+	static const char	ping[] =
+	    "event: ping\ndata: {\"type\":\"ping\"}\n\n";
 
 	for (int i = 0; i < nsessions; i++)
 		for (size_t k = sessions[i].nsubs; k-- > 0; ) {
@@ -535,6 +554,12 @@ fs_conn_close(struct fs_conn *c)
 	}
 	if (c->delayed != NULL)
 		c->delayed->c = NULL;
+	for (struct fs_conn **pp = &conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
 	loop_io_remove(c->io);
 	close(c->fd);
 	buf_clear(&c->in);
@@ -728,6 +753,13 @@ fs_delayed_cb(struct loop_timer *t, void *arg)
 		free(d->keys[i]);
 		free(d->vals[i]);
 	}
+	for (struct fs_delayed **pp = &delays; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	}
 	loop_timer_free(d->t);
 	free(d);
 }
@@ -749,11 +781,14 @@ fs_delay_list(struct fs_conn *c, struct fs_session *s, char **keys,
 	}
 	c->delayed = d;
 	d->t = loop_timer_create(loop, fs_delayed_cb, d);
+	d->next = delays;
+	delays = d;
 	loop_timer_arm(d->t, opt.history_delay);
 }
 
 /* A client event queued by POST, to be processed shortly. */
 struct fs_pending {
+	struct fs_pending	*next;		/* every pending event */
 	struct fs_session	*s;
 	json_t			*echo;		/* with processed_at null */
 	struct loop_timer	*t;
@@ -793,6 +828,13 @@ fs_process(struct loop_timer *t, void *arg)
 	} else if (strcmp(type, "user.interrupt") == 0)
 		fs_event(s, "session.status_idle",
 		    "\"stop_reason\":{\"type\":\"end_turn\"}");
+	for (struct fs_pending **pp = &pendings; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
 	loop_timer_free(p->t);
 	json_decref(p->echo);
 	free(p);
@@ -844,6 +886,8 @@ fs_events_send(struct fs_conn *c, struct fs_session *s, const char *body,
 		p->s = s;
 		p->echo = echo;
 		p->t = loop_timer_create(loop, fs_process, p);
+		p->next = pendings;
+		pendings = p;
 		loop_timer_arm(p->t, 5 + (int)i);
 	}
 	buf_init(&b, BUF_UNBOUNDED);
@@ -1111,7 +1155,53 @@ fs_accept_cb(struct loop_io *io, int lfd, int events, void *arg)
 	buf_init(&c->in, FS_MAX_REQUEST);
 	buf_init(&c->out, BUF_UNBOUNDED);
 	c->io = loop_io_add(loop, fd, LOOP_READ, fs_conn_cb, c);
+	c->next = conns;
+	conns = c;
 	nconns++;
+}
+
+/* Free everything, so a leak checker sees only real leaks. */
+static void
+fs_cleanup(struct loop_io *lio, int lfd)
+{
+	struct fs_delayed	*d;
+	struct fs_pending	*p;
+
+	while (conns != NULL)
+		fs_conn_close(conns);
+	while ((p = pendings) != NULL) {
+		pendings = p->next;
+		loop_timer_free(p->t);
+		json_decref(p->echo);
+		free(p);
+	}
+	while ((d = delays) != NULL) {
+		delays = d->next;
+		for (int i = 0; i < d->n; i++) {
+			free(d->keys[i]);
+			free(d->vals[i]);
+		}
+		loop_timer_free(d->t);
+		free(d);
+	}
+	for (int i = 0; i < nsessions; i++) {
+		for (size_t k = 0; k < sessions[i].nlog; k++) {
+			free(sessions[i].log[k].raw);
+			free(sessions[i].log[k].type);
+			free(sessions[i].log[k].processed_at);
+		}
+		free(sessions[i].log);
+		free(sessions[i].subs);
+		loop_timer_free(sessions[i].timer);
+	}
+	loop_timer_free(ping_timer);
+	loop_io_remove(lio);
+	close(lfd);
+	if (eventf != NULL)
+		fclose(eventf);
+	if (reqf != NULL)
+		fclose(reqf);
+	loop_free(loop);
 }
 
 /* Stop on SIGTERM. */
@@ -1159,11 +1249,13 @@ main(int argc, char **argv)
 		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "no-history", no_argument, NULL, 'N' },
 		{ "history-delay", required_argument, NULL, 'D' },
+		{ "skew-every", required_argument, NULL, 'K' },
 		{ "seed", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_in	 sin;
 	struct sockaddr_un	 sun;
+	struct loop_io		*lio;
 	socklen_t		 slen = sizeof sin;
 	int			 ch, lfd, one = 1;
 
@@ -1194,6 +1286,7 @@ main(int argc, char **argv)
 		case 'T': opt.terminate = 0; break;
 		case 'N': opt.nohistory = 1; break;
 		case 'D': opt.history_delay = atoi(optarg); break;
+		case 'K': opt.skew_every = atoi(optarg); break;
 		case 'z': opt.seed = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "fault_server: bad option\n");
@@ -1259,7 +1352,7 @@ main(int argc, char **argv)
 		printf("%d\n", ntohs(sin.sin_port));
 	}
 	fflush(stdout);
-	loop_io_add(loop, lfd, LOOP_READ, fs_accept_cb, NULL);
+	lio = loop_io_add(loop, lfd, LOOP_READ, fs_accept_cb, NULL);
 	if (opt.ping_ms > 0) {
 		ping_timer = loop_timer_create(loop, fs_ping_tick, NULL);
 		loop_timer_arm(ping_timer, opt.ping_ms);
@@ -1267,5 +1360,6 @@ main(int argc, char **argv)
 	loop_run(loop);
 	if (opt.unix_path != NULL)
 		unlink(opt.unix_path);
+	fs_cleanup(lio, lfd);
 	return 0;
 }

@@ -8,7 +8,8 @@
 int
 main(void)
 {
-	int64_t	us, now = 1700000000LL * 1000000;	/* 2023-11-14T22:13:20Z */
+	/* now: 2023-11-14T22:13:20Z */
+	int64_t	us, now = 1700000000LL * 1000000;
 	double	u;
 
 	/* Which statuses retry, and x-should-retry overriding them. */
@@ -25,7 +26,7 @@ main(void)
 
 	/* retry-after-ms first, then retry-after, else -1. */
 	is_int(api_retry_after("250", "9", now), 250, "retry-after-ms");
-	is_int(api_retry_after("12.2", NULL, now), 13, "fractional ms round up");
+	is_int(api_retry_after("12.2", NULL, now), 13, "ms round up");
 	is_int(api_retry_after(NULL, "2", now), 2000, "retry-after seconds");
 	is_int(api_retry_after(NULL, "0.5", now), 500, "fractional seconds");
 	is_int(api_retry_after("0", "3", now), 3000,
@@ -36,7 +37,7 @@ main(void)
 	    5000, "retry-after as an HTTP date");
 	is_int(api_retry_after(NULL, "Tue, 14 Nov 2023 22:13:00 GMT", now),
 	    -1, "a date in the past means the default");
-	is_int(api_retry_after(NULL, "soon", now), -1, "junk means the default");
+	is_int(api_retry_after(NULL, "soon", now), -1, "junk: the default");
 	is_int(api_retry_after(NULL, "3000000", now), -1,
 	    "more than a timer can hold means the default");
 	is_int(api_retry_after(NULL, NULL, now), -1, "no header");
