@@ -31,3 +31,13 @@ bench_brain_token_LDADD = $(TEST_LDADD)
 bench_brain_first_delta_LDADD = $(TEST_LDADD)
 check_PROGRAMS += $(BENCH_BRAIN_BINS)
 EXTRA_DIST += bench/brain.sh
+# The console: indexing, keystroke -> frame, fleet scrolling, bytes.
+BENCH_BINS += bench/console_bench
+bench_console_bench_SOURCES = bench/console_bench.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_console_bench_LDADD = $(TEST_LDADD) -lutil
+BENCH_BINS += bench/sse_server
+bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_sse_server_LDADD = $(TEST_LDADD)
+EXTRA_DIST += bench/ingest.sh bench/fanin.sh bench/sdk_stream.mjs

@@ -7,6 +7,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/fixture.h \
 
 include tests/unit/local.mk
 include tests/fuzz/local.mk
+include tests/fuzz/draw.mk
 include tests/integration/local.mk
 include tests/conformance/local.mk
 EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
@@ -24,3 +25,5 @@ distclean-node:
 	    tests/node/package-lock.json tests/node/.install.lock \
 	    tests/node/node22; fi
 .PHONY: distclean-node
+include tests/e2e/local.mk
+include tests/integration/console.mk

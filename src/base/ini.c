@@ -190,3 +190,16 @@ ini_key_at(const struct ini *ini, const char *section, size_t idx,
 	}
 	return NULL;
 }
+
+/* Every entry in file order, for callers that check what is allowed. */
+int
+ini_entry_at(const struct ini *ini, size_t idx, const char **section,
+    const char **key, const char **value)
+{
+	if (idx >= ini->n)
+		return -1;
+	*section = ini->entries[idx].section;
+	*key = ini->entries[idx].key;
+	*value = ini->entries[idx].value;
+	return 0;
+}

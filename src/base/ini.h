@@ -24,6 +24,10 @@ const char	*ini_get(const struct ini *, const char *, const char *);
  * "brain.qwen" as "qwen"), NULL-terminated.  Caller frees the array
  * only; the strings are borrowed. */
 const char	**ini_subsections(const struct ini *, const char *);
+/* The idx-th entry of the file (section "" before any header) and its
+ * key and value, borrowed; -1 past the end. */
+int		 ini_entry_at(const struct ini *, size_t, const char **,
+		    const char **, const char **);
 /* Iterate the keys of a section in file order; returns NULL at the end. */
 const char	*ini_key_at(const struct ini *, const char *, size_t,
 		    const char **);

@@ -54,6 +54,17 @@ int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
 int	 cmd_serve_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);
+int	 cmd_sessions_exec(struct cmd_globals *, int, char **);
+int	 cmd_tail_exec(struct cmd_globals *, int, char **);
+int	 cmd_send_exec(struct cmd_globals *, int, char **);
+int	 cmd_interrupt_exec(struct cmd_globals *, int, char **);
+int	 cmd_approve_exec(struct cmd_globals *, int, char **);
+int	 cmd_deny_exec(struct cmd_globals *, int, char **);
+int	 cmd_wait_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
+int	 cmd_console_exec(struct cmd_globals *, int, char **);
+int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

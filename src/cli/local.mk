@@ -6,3 +6,14 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c \
 	%reldir%/cmd_export.c %reldir%/cmd_import.c
+src_libpilothouse_a_SOURCES += \
+	%reldir%/conf.c %reldir%/conf.h
+src_libpilothouse_a_SOURCES += \
+	%reldir%/connect.c %reldir%/connect.h \
+	%reldir%/cmd_approve.c %reldir%/cmd_deny.c \
+	%reldir%/cmd_interrupt.c %reldir%/cmd_send.c \
+	%reldir%/cmd_sessions.c %reldir%/cmd_tail.c %reldir%/cmd_wait.c
+# The console: its host (cache, streams, client) and its commands.
+src_libpilothouse_a_SOURCES += \
+	%reldir%/console_host.c %reldir%/console_host.h \
+	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c

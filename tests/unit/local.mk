@@ -27,6 +27,21 @@ tests_unit_json_scan_test_LDADD = $(TEST_LDADD)
 tests_unit_api_event_test_LDADD = $(TEST_LDADD)
 tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
 
+# The ui layer (its own fragment).
+include tests/unit/ui.mk
+CLIENT_UNIT_TESTS = tests/unit/api_budget_test tests/unit/api_error_test \
+	tests/unit/api_page_test tests/unit/api_retry_test \
+	tests/unit/api_url_test tests/unit/conf_test tests/unit/seen_test
+check_PROGRAMS += $(CLIENT_UNIT_TESTS)
+TESTS += $(CLIENT_UNIT_TESTS)
+tests_unit_api_budget_test_LDADD = $(TEST_LDADD)
+tests_unit_api_error_test_LDADD = $(TEST_LDADD)
+tests_unit_api_page_test_LDADD = $(TEST_LDADD)
+tests_unit_api_retry_test_LDADD = $(TEST_LDADD)
+tests_unit_api_url_test_LDADD = $(TEST_LDADD)
+tests_unit_conf_test_LDADD = $(TEST_LDADD)
+tests_unit_seen_test_LDADD = $(TEST_LDADD)
+
 MODEL_UNIT_TESTS = tests/unit/model_test
 check_PROGRAMS += $(MODEL_UNIT_TESTS)
 TESTS += $(MODEL_UNIT_TESTS)
