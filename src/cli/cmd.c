@@ -52,7 +52,7 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
 	{ "export", "[--format jsonl] SESSION",
-	  "print a cached session's events, one JSON object per line",
+	  "print a session's events as JSON lines (fetched if not cached)",
 	  "  --format jsonl     the output format (the only one: the API's\n"
 	  "                     events-list objects, one per line, in log\n"
 	  "                     order)\n", cmd_export_exec },
