@@ -17,7 +17,7 @@ enum cmd_exit {
 	CMD_EXIT_USAGE = 2,		/* bad command line */
 	CMD_EXIT_API = 3,		/* the API answered with an error */
 	CMD_EXIT_NETWORK = 4,		/* the API could not be reached */
-	CMD_EXIT_LOCAL = 5,		/* local failure: cache, files, sandbox */
+	CMD_EXIT_LOCAL = 5,		/* cache, files, sandbox failed */
 	CMD_EXIT_INTERRUPTED = 130	/* stopped by SIGINT/SIGTERM */
 };
 

@@ -165,8 +165,8 @@ model_fields_scan(struct api_event *ev, struct model_fields *f)
 	while (json_scan_object_next(&it, &k, &v, &esc) == 1) {
 		klen = k.len - 2;	/* without the quotes */
 		for (size_t i = 0; i < AD_NITEMS(model_keys); i++) {
-			if (esc ? !json_scan_key_is(&k, esc, model_keys[i].key) :
-			    (klen != model_keys[i].len ||
+			if (esc ? !json_scan_key_is(&k, esc,
+			    model_keys[i].key) : (klen != model_keys[i].len ||
 			    memcmp(k.p + 1, model_keys[i].key, klen) != 0))
 				continue;
 			*(struct json_span *)((char *)f + model_keys[i].off) =
@@ -450,8 +450,9 @@ model_tool_result(struct model_session *s, struct api_event *ev)
 	int			dirty = 0, is_error;
 
 	model_fields_scan(ev, &f);
-	model_copy_span(id, sizeof id, ev->type == API_EV_AGENT_MCP_TOOL_RESULT ?
-	    &f.mcp_tool_use_id : &f.tool_use_id);
+	model_copy_span(id, sizeof id,
+	    ev->type == API_EV_AGENT_MCP_TOOL_RESULT ? &f.mcp_tool_use_id :
+	    &f.tool_use_id);
 	is_error = json_scan_bool(&f.is_error);
 	/* Newest first: a result mostly answers a recent use. */
 	for (size_t i = s->ninflight; i-- > 0; ) {
