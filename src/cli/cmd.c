@@ -65,6 +65,11 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                     when stdout is not a terminal, else sanitized)\n"
 	  "  --diff             print net diffs (of PATH, or of every file)\n",
 	  cmd_files_exec },
+	{ "query", "[--json] [--limit N] SQL",
+	  "read-only SQL over the cache's documented q_* views",
+	  "  --json             a JSON array of objects, one per row\n"
+	  "  --limit N          at most N rows (default 1000)\n",
+	  cmd_query_exec },
 	{ "import", "[--session ID] FILE...",
 	  "add events from JSON lines or an events-list page to the cache",
 	  "  --session ID       the session the events belong to (default:\n"

@@ -19,4 +19,5 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c
 # The post-mortem: the Markdown report and the files a session touched.
 src_libpilothouse_a_SOURCES += \
-	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c
+	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \
+	%reldir%/query.c %reldir%/query.h %reldir%/cmd_query.c

@@ -82,8 +82,58 @@ is "$?" 5 "an untouched path is an error"
 grep -q 'not touched' "$T/err"
 ok $? "which says so"
 
+# query: the documented views over the same session
+q() { "$PH" query --json "$1" | jq -r '.[0].v'; }
+is "$(q "select count(*) v from q_usage where session_id = '$S'")" \
+    "$(fact model_requests)" "q_usage has one row per model request"
+is "$(q "select sum(input_tokens) v from q_usage")" "$(fact input_tokens)" \
+    "q_usage sums the input tokens"
+is "$(q "select sum(cache_read_tokens) v from q_usage")" \
+    "$(fact cache_read_tokens)" "and the cache read tokens"
+is "$(q "select count(*) v from q_tool_calls")" "$(fact tool_uses)" \
+    "q_tool_calls has one row per tool use"
+is "$(q "select count(*) v from q_tool_calls where outcome = 'error'")" \
+    "$(fact tool_errors)" "its errors are the tool errors"
+is "$(q "select count(*) v from q_tool_calls where outcome = 'denied'")" \
+    "$(fact denied)" "its denials are the denied confirmations"
+is "$(q "select count(*) v from q_tool_calls where outcome = 'ok'
+    and duration_ms > 0")" \
+    "$(($(fact tool_uses) - $(fact tool_errors) - $(fact denied)))" \
+    "every other call succeeded, with a duration"
+is "$(q "select count(*) v from q_confirmations where result = 'allow'")" \
+    "$(fact allowed)" "q_confirmations has the allowed ones"
+is "$(q "select count(*) v from q_confirmations where tool = 'bash'")" \
+    "$(($(fact allowed) + $(fact denied)))" "each with its tool"
+is "$(q "select events v from q_sessions where id = '$S'")" "$(fact events)" \
+    "q_sessions counts the events"
+is "$(q "select count(distinct thread_id) v from q_events")" \
+    "$(fact threads)" "q_events carries the thread ids"
+is "$(q "select event_id v from q_events order by seq desc limit 1")" \
+    "$(fact last_event)" "q_events in log order"
+"$PH" query --limit 5 "select type from q_events" >"$T/q5"
+is "$(sed -n '3,$p' "$T/q5" | grep -c '^[a-z]')" 5 "--limit caps the rows"
+grep -q 'more not shown' "$T/q5"
+ok $? "and says there were more"
+for sql in "delete from events" "insert into audit (time_us, action) \
+    values (1, 'x')" "update sessions set title = 'x'" "drop view q_usage" \
+    "create table t (x)" "attach '$T/x.db' as x" "pragma user_version = 9" \
+    "select 1; delete from events"; do
+	"$PH" query "$sql" >/dev/null 2>"$T/err"
+	st=$?
+	is "$st" 5 "refused: $sql"
+done
+grep -q 'one statement' "$T/err"
+ok $? "a second statement is refused with a clear error"
+"$PH" query "delete from events" 2>&1 | grep -q 'read-only'
+ok $? "a write is refused as read-only"
+is "$(q "select count(*) v from q_events")" "$(fact events)" \
+    "and nothing was deleted"
+"$PH" query "select deny_message, json from q_events e join
+    q_confirmations c using (event_id)" >"$T/qtable"
+"$PH" query --limit 100000 "select json from q_events" >"$T/qall"
+
 # No hostile byte in any output: ESC, BEL, NUL, C1 CSI, bidi overrides
-for f in "$T/report.md" "$T/list" "$T/diff"; do
+for f in "$T/report.md" "$T/list" "$T/diff" "$T/qtable" "$T/qall"; do
 	LC_ALL=C grep -c -P '\x1b|\x07|\x00|\xc2\x9b|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' \
 	    "$f" >"$T/hits"
 	is "$(cat "$T/hits")" 0 "no raw control or bidi bytes in $(basename "$f")"
