@@ -21,3 +21,4 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \
 	%reldir%/query.c %reldir%/query.h %reldir%/cmd_query.c
+EXTRA_DIST += doc/QUERY.md
