@@ -132,8 +132,23 @@ is "$(q "select count(*) v from q_events")" "$(fact events)" \
     q_confirmations c using (event_id)" >"$T/qtable"
 "$PH" query --limit 100000 "select json from q_events" >"$T/qall"
 
+# :sql in the console shows the rows in a text pane, and refuses writes
+keys() { printf ': %s Enter' "$(printf '%s' "$1" | sed 's/ /\x01/g;
+    s/./& /g; s/\x01/Space/g')"; }
+sql='sql select tool, count(*) from q_tool_calls group by 1'
+"$PH" snapshot --size 100x30 --keys "$(keys "$sql")" >"$T/snap"
+grep -q '^── sql ─' "$T/snap"
+ok $? ":sql opens a text pane"
+is "$(awk '$1 == "bash" { print $2 }' "$T/snap")" \
+    "$(awk '$1 == "tool" && $2 == "bash" { print $3 }' "$G/expected.txt")" \
+    ":sql shows the rows"
+"$PH" snapshot --size 100x30 --keys "$(keys 'sql delete from events')" \
+    >"$T/snap2"
+grep -q 'the cache is read-only here' "$T/snap2"
+ok $? ":sql refuses a write with a clear message"
+
 # No hostile byte in any output: ESC, BEL, NUL, C1 CSI, bidi overrides
-for f in "$T/report.md" "$T/list" "$T/diff" "$T/qtable" "$T/qall"; do
+for f in "$T/report.md" "$T/list" "$T/diff" "$T/qtable" "$T/qall" "$T/snap"; do
 	LC_ALL=C grep -c -P '\x1b|\x07|\x00|\xc2\x9b|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' \
 	    "$f" >"$T/hits"
 	is "$(cat "$T/hits")" 0 "no raw control or bidi bytes in $(basename "$f")"
