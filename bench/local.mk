@@ -41,3 +41,10 @@ bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_sse_server_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/ingest.sh bench/fanin.sh bench/sdk_stream.mjs
+# The post-mortem: export to JSONL and the Markdown report on a 1M-event
+# session (bench/postmortem.sh fills the cache with postmortem_fill).
+BENCH_BINS += bench/postmortem_fill
+bench_postmortem_fill_SOURCES = bench/postmortem_fill.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_postmortem_fill_LDADD = $(TEST_LDADD)
+EXTRA_DIST += bench/postmortem.sh
