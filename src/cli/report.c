@@ -332,7 +332,8 @@ report_header(struct buf *out, const char *session,
 		    strlen(ss->agent_name) : 0, 200);
 		buf_xprintf(out, " (");
 		report_md_inline(out, ss->agent_id, strlen(ss->agent_id), 200);
-		buf_xprintf(out, ", version %lld)", (long long)ss->agent_version);
+		buf_xprintf(out, ", version %lld)",
+		    (long long)ss->agent_version);
 	} else
 		buf_xprintf(out, "unknown (the session object is not cached)");
 	buf_xprintf(out, "\n- Model: ");
@@ -411,7 +412,8 @@ report_totals(struct buf *out, const struct model_session *s)
 	}
 	if (*s->error_type != '\0') {
 		buf_xprintf(out, "\nLast error: ");
-		report_md_inline(out, s->error_type, strlen(s->error_type), 200);
+		report_md_inline(out, s->error_type, strlen(s->error_type),
+		    200);
 		buf_xprintf(out, " (%s): ", s->retry_status);
 		report_md_inline(out, s->error_message,
 		    strlen(s->error_message), MODEL_TEXT_LEN);
