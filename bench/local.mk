@@ -46,3 +46,9 @@ BENCH_BINS += bench/model_fold
 bench_model_fold_SOURCES = bench/model_fold.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_model_fold_LDADD = $(TEST_LDADD)
+# The post-mortem: export to JSONL and the Markdown report on a 1M-event
+# session (bench/postmortem.sh fills the cache with postmortem_fill).
+BENCH_BINS += bench/postmortem_fill
+bench_postmortem_fill_SOURCES = bench/postmortem_fill.c bench/bench_gen.c \
+bench_postmortem_fill_LDADD = $(TEST_LDADD)
+EXTRA_DIST += bench/postmortem.sh

@@ -480,10 +480,21 @@ json_scan_minify(const char *text, size_t len, struct buf *b)
 
 	for (; p < end; p++) {
 		if (instr) {
-			if (*p == '\\')
-				p++;	/* an escaped byte cannot end it */
-			else if (*p == '"')
+			/*
+			 * Jump to the next quote (memchr is fast on long
+			 * strings); it ends the string unless an odd run of
+			 * backslashes escapes it.  The opening quote bounds
+			 * the run.
+			 */
+			const char	*q, *bs;
+
+			if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+				break;
+			for (bs = q; bs > text && bs[-1] == '\\'; bs--)
+				/* nothing */;
+			if ((q - bs) % 2 == 0)
 				instr = 0;
+			p = q;
 			continue;
 		}
 		if (*p == '"')
