@@ -4,7 +4,7 @@
 #   tests/fuzz/sse_parser_fuzz -dict=tests/fuzz/sse_parser.dict \
 #       tests/fuzz/corpus/sse_parser
 FUZZ_REPLAYS = tests/fuzz/sse_parser_replay tests/fuzz/api_event_replay \
-	tests/fuzz/globpat_replay tests/fuzz/jsregex_replay
+	tests/fuzz/globpat_replay tests/fuzz/jsregex_replay \
 	tests/fuzz/api_page_replay
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
@@ -26,14 +26,15 @@ tests_fuzz_jsregex_replay_SOURCES = tests/fuzz/jsregex_fuzz.c \
 	tests/fuzz/fuzz_replay.c tests/fuzz/fuzz.h
 tests_fuzz_jsregex_replay_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"jsregex"'
 tests_fuzz_jsregex_replay_LDADD = $(TEST_LDADD)
-
-if ENABLE_FUZZING
-noinst_PROGRAMS += tests/fuzz/sse_parser_fuzz tests/fuzz/api_event_fuzz \
-	tests/fuzz/globpat_fuzz tests/fuzz/jsregex_fuzz
 tests_fuzz_api_page_replay_SOURCES = tests/fuzz/api_page_fuzz.c \
+	tests/fuzz/fuzz_replay.c tests/fuzz/fuzz.h
 tests_fuzz_api_page_replay_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_TARGET='"api_page"'
 tests_fuzz_api_page_replay_LDADD = $(TEST_LDADD)
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/sse_parser_fuzz tests/fuzz/api_event_fuzz \
+	tests/fuzz/globpat_fuzz tests/fuzz/jsregex_fuzz \
 	tests/fuzz/api_page_fuzz
 tests_fuzz_api_page_fuzz_SOURCES = tests/fuzz/api_page_fuzz.c \
 	tests/fuzz/fuzz.h
@@ -61,8 +62,7 @@ tests_fuzz_jsregex_fuzz_LDADD = $(TEST_LDADD)
 endif
 
 EXTRA_DIST += tests/fuzz/sse_parser.dict tests/fuzz/api_event.dict \
-	tests/fuzz/globpat.dict tests/fuzz/jsregex.dict tests/fuzz/corpus
-	tests/fuzz/api_page.dict \
+	tests/fuzz/globpat.dict tests/fuzz/jsregex.dict tests/fuzz/api_page.dict \
 	tests/fuzz/corpus
 
 # The brains' stream parsers (Anthropic SSE, OpenAI chunks).
