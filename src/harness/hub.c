@@ -17,7 +17,7 @@ struct hub_frame {
 	struct hub_frame	*next;
 	int64_t			 seq;		/* -1 for previews */
 	int			 preview;	/* HUB_PREVIEW_*, or 0 */
-	int			 update;	/* a processed echo */
+	int			 update;	/* a queued echo (outside the log) */
 	size_t			 readers;	/* subscribers whose cur is this */
 	size_t			 len;
 	char			 data[];

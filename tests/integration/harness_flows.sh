@@ -40,8 +40,8 @@ SE=$(session scripted:hello-bash '[{"type":"agent_toolset_20260401"}]')
 say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "always_allow: the turn ends"
 seq_of "$SE" >"$T/got"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 agent.message
 agent.tool_use bash allow
@@ -67,15 +67,15 @@ c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.tool_confi
 wait_for 15 idle_with "$SE" end_turn; ok $? "deny: the turn ends"
 seq_of "$SE" >"$T/got"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 agent.message
 agent.tool_use bash ask
 span.model_request_end false
 session.status_idle requires_action
-user.tool_confirmation
 session.status_running
+user.tool_confirmation
 agent.tool_result true
 span.model_request_start
 agent.message
@@ -93,8 +93,8 @@ SE=$(session scripted:risky '[{"type":"agent_toolset_20260401","default_config":
 say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "auto deny: the turn ends"
 seq_of "$SE" >"$T/got"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 agent.tool_use bash deny
 span.model_request_end false
@@ -119,8 +119,8 @@ c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.custom_too
 wait_for 15 idle_with "$SE" end_turn; ok $? "custom tool: the result resumes the turn"
 seq_of "$SE" >"$T/got"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 agent.custom_tool_use
 span.model_request_end false
@@ -140,8 +140,8 @@ SE=$(session scripted:down '[]')
 say "$SE"; wait_for 15 idle_with "$SE" retries_exhausted; ok $? "retries exhausted: idles"
 seq_of "$SE" >"$T/got"
 {
-	echo user.message
 	echo session.status_running
+	echo user.message
 	for i in 1 2 3; do
 		echo span.model_request_start
 		echo span.model_request_end true
@@ -156,5 +156,27 @@ seq_of "$SE" >"$T/got"
 	echo session.status_idle retries_exhausted
 } >"$T/want"
 diff "$T/want" "$T/got" >"$T/diff"; ok $? "retries exhausted: exact sequence"; sed 's/^/# /' "$T/diff"
+
+# A message queued while the session waits is pending, not logged; it
+# survives kill -9 and is processed (logged once, after status_running)
+# when the turn resumes.
+SE=$(session scripted:custom '[{"type":"custom","name":"lookup","description":"look up","input_schema":{"type":"object"}}]')
+say "$SE"; wait_for 15 idle_with "$SE" requires_action; ok $? "pending: idles with requires_action"
+CU=$(c "http://h/v1/sessions/$SE/events?types[]=agent.custom_tool_use" | jq -r '.data[0].id')
+MID=$(c "http://h/v1/sessions/$SE/events" -d '{"events":[{"type":"user.message","content":[{"type":"text","text":"later"}]}]}' | jq -r '.data[0].id')
+is "$(c "http://h/v1/sessions/$SE/events?types[]=user.message" | jq '.data | length')" 1 "pending: a queued message is not in the log yet"
+kill -9 "$(cat "$T/pid")"
+wait_for 5 sh -c "! kill -0 $(cat "$T/pid") 2>/dev/null"
+harness_start --scenarios "$T/sc"
+c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.custom_tool_result\",\"custom_tool_use_id\":\"$CU\",\"content\":[{\"type\":\"text\",\"text\":\"v\"}]}]}" >/dev/null
+wait_for 15 sh -c "[ \"\$(curl -s --unix-socket '$S' 'http://h/v1/sessions/$SE/events?types[]=user.message' | jq '.data | length')\" = 2 ]"
+ok $? "pending: after kill -9 the queued message is processed"
+c "http://h/v1/sessions/$SE/events?limit=1000" >"$T/all"
+is "$(jq -r --arg m "$MID" '[.data[] | select(.id == $m) | .processed_at != null] | join(",")' "$T/all")" true \
+    "pending: logged once, with its processed_at"
+is "$(jq -r --arg m "$MID" '[.data[] | .type + (if .id == $m then "*" else "" end)] | .[index("user.custom_tool_result"):] | .[0:4] | join(" ")' "$T/all")" \
+    "user.custom_tool_result session.status_running user.message* span.model_request_start" \
+    "pending: it joins the next model request, after status_running"
+jq -r '[.data[].processed_at] | . == sort' "$T/all" | grep -q true; ok $? "the log is in processed_at order"
 
 done_testing
