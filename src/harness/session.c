@@ -290,6 +290,8 @@ session_apply(struct session *s, json_t *ev, json_t *priv, int64_t seq)
 		} else if (s->ncalls > 0) {
 			s->phase = SESSION_PHASE_TOOLS;
 			s->rounds++;
+			/* Results that came in while the response streamed. */
+			session_calls_settled(s);
 		} else
 			s->phase = SESSION_PHASE_FINISH;
 	}
