@@ -7,7 +7,8 @@
 # asks in one response answered one at a time, a queued message across
 # kill -9; then, paced (no --scripted-fast): a custom tool result sent
 # before the idle, a message joining the running turn at the next model
-# request, and event_deltas[] previews.
+# request, and event_deltas[] previews; 1,000 idle streams and a slow
+# client that is cut without holding back its neighbour.
 . "$top_srcdir/tests/lib.sh"
 
 . "$top_srcdir/tests/integration/harness_lib.sh"
@@ -247,6 +248,23 @@ diff "$T/want" "$T/got" >"$T/diff"; ok $? "two asks: exact sequence"; sed 's/^/#
 c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[] | .tool_use_id + " " + (.is_error | tostring) + " " + (.content[0].text // "")' >"$T/res"
 grep -q "^$B false second-ran" "$T/res"; ok $? "two asks: the allowed call ran"
 grep -q "^$A true" "$T/res" && ! grep -q first-ran "$T/res"; ok $? "two asks: the denied call never ran"
+
+# 1,000 idle stream connections: all open, all get the next turn.
+HS="$top_builddir/tests/integration/harness_streams"
+SE=$(session scripted:echo '[]')
+"$HS" "$S" idle "$SE" 1000 >"$T/idle" 2>"$T/idle.err"
+ok $? "1000 streams: the helper ran"; sed "s/^/# /" "$T/idle.err"
+is "$(sed -n 's/^ended //p' "$T/idle")" 1000 "1000 streams: every stream saw the turn end"
+diag "1000 streams: the turn reached the last of them in $(sed -n 's/^ms //p' "$T/idle") ms"
+is "$(curl -s --unix-socket "$S" -o /dev/null -w '%{http_code}' http://h/pilothouse/v1/health)" 200 "1000 streams: the harness still answers"
+
+# A client that never reads is cut once it lags past the hub's budget
+# (8 MB), and the reader next to it is never held back.
+SE=$(session scripted:echo '[]')
+"$HS" "$S" slow "$SE" 8 1000000 >"$T/slow" 2>"$T/slow.err"
+ok $? "slow client: the helper ran"; sed "s/^/# /" "$T/slow.err"
+is "$(sed -n 's/^fast_turns //p' "$T/slow")" 8 "slow client: the reader saw all 8 turns"
+is "$(sed -n 's/^slow_cut //p' "$T/slow")" 1 "slow client: the slow stream was cut ($(sed -n 's/^slow_turns //p' "$T/slow") turns got through)"
 
 # Paced from here: the scenarios' pauses are real.
 kill "$(cat "$T/pid")"
