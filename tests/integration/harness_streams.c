@@ -16,6 +16,14 @@
  *	slow stream was closed by the harness before it got every turn)
  *	and "slow_turns N".
  *
+ * Usage: harness_streams SOCKET latency SESSION N
+ *	With one stream open, POST N one-word user.messages, one per turn,
+ *	and time each from the POST's first byte to the stream's first
+ *	byte after it.  Prints "p50_us", "p90_us" and "max_us" (bench/).
+ * Usage: harness_streams SOCKET hold SESSION N
+ *	Open N idle streams, print "open N" once they have their headers,
+ *	and keep them until standard input closes (bench/: memory).
+ *
  * Exits 1 with a message on a deadline or a socket error.
  */
 
@@ -49,14 +57,21 @@ struct conn {
 
 static const char	*streams_sock;
 
-/* Milliseconds on the monotonic clock. */
+/* Microseconds on the monotonic clock. */
 static long long
-streams_ms(void)
+streams_us(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long
+streams_ms(void)
+{
+	return streams_us() / 1000;
 }
 
 /* Connect to the harness (rcvbuf > 0: set the receive buffer first). */
@@ -289,6 +304,63 @@ streams_slow(const char *session, int turns, size_t bytes)
 	close(cs[1].fd);
 }
 
+/* Sort helper for latencies. */
+static int
+streams_cmp(const void *a, const void *b)
+{
+	long long	x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* user.message -> first stream byte, n times. */
+static void
+streams_latency(const char *session, int n)
+{
+	struct conn	 c;
+	struct pollfd	 pfd;
+	long long	*lat = xcalloc((size_t)n, sizeof *lat), t0;
+
+	streams_open(&c, session, 0);
+	streams_pump(&c, 1, streams_all_open, 0, "the stream's headers");
+	for (int i = 0; i < n; i++) {
+		int	before = c.ends;
+
+		t0 = streams_us();
+		streams_post(session, 2);
+		pfd.fd = c.fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, STREAMS_DEADLINE_MS) != 1)
+			fatalx("no stream byte after the POST");
+		lat[i] = streams_us() - t0;
+		streams_pump(&c, 1, streams_all_ended, before + 1, "the idle");
+	}
+	qsort(lat, (size_t)n, sizeof *lat, streams_cmp);
+	printf("p50_us %lld\np90_us %lld\nmax_us %lld\n", lat[n / 2],
+	    lat[n * 9 / 10], lat[n - 1]);
+	close(c.fd);
+	free(lat);
+}
+
+/* N idle streams held until standard input closes. */
+static void
+streams_hold(const char *session, size_t n)
+{
+	struct conn	*cs = xcalloc(n, sizeof *cs);
+	char		 b[64];
+
+	for (size_t i = 0; i < n; i++)
+		streams_open(&cs[i], session, 0);
+	streams_pump(cs, n, streams_all_open, 0, "the streams' headers");
+	printf("open %zu\n", n);
+	fflush(stdout);
+	while (read(STDIN_FILENO, b, sizeof b) > 0)
+		continue;
+	for (size_t i = 0; i < n; i++)
+		close(cs[i].fd);
+	free(cs);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -303,6 +375,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[2], "idle") == 0)
 		streams_idle(argv[3], (size_t)atoi(argv[4]));
+	else if (strcmp(argv[2], "latency") == 0 && atoi(argv[4]) > 0)
+		streams_latency(argv[3], atoi(argv[4]));
+	else if (strcmp(argv[2], "hold") == 0)
+		streams_hold(argv[3], (size_t)atoi(argv[4]));
 	else if (strcmp(argv[2], "slow") == 0 && argc == 6)
 		streams_slow(argv[3], atoi(argv[4]), (size_t)atol(argv[5]));
 	else
