@@ -411,9 +411,10 @@ hstore_pending_add(struct hstore *hs, const char *sid,
 	return rv;
 }
 
-/* Walk a session's pending events in arrival order. */
-int
-hstore_pending_foreach(struct hstore *hs, const char *sid,
+/* Run a query of (seq, id, type, processed_at, body, private,
+ * processed_us) rows for one session, calling cb on each. */
+static int
+hstore_walk(struct hstore *hs, const char *sql, const char *sid,
     hstore_event_cb cb, void *arg, char **cause)
 {
 	struct hstore_event	 ev;
@@ -421,44 +422,7 @@ hstore_pending_foreach(struct hstore *hs, const char *sid,
 	int			 rc;
 
 	pthread_mutex_lock(&hs->lock);
-	st = db_prepare(hs->db, "SELECT id, type, body, private FROM pending "
-	    "WHERE session_id = ? ORDER BY n", cause);
-	if (st == NULL) {
-		pthread_mutex_unlock(&hs->lock);
-		return -1;
-	}
-	db_bind_text(st, 1, sid);
-	memset(&ev, 0, sizeof ev);
-	while ((rc = db_step_row(hs->db, st, cause)) == 1) {
-		ev.id = (const char *)sqlite3_column_text(st, 0);
-		ev.type = (const char *)sqlite3_column_text(st, 1);
-		ev.body = (const char *)sqlite3_column_text(st, 2);
-		ev.private = (const char *)sqlite3_column_text(st, 3);
-		if (cb(&ev, arg) != 0) {
-			sqlite3_reset(st);
-			rc = 0;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&hs->lock);
-	return rc == 0 ? 0 : -1;
-}
-
-/* Walk a session's log in order. */
-int
-hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
-    void *arg, char **cause)
-{
-	struct hstore_event	 ev;
-	sqlite3_stmt		*st;
-	int			 rc;
-
-	pthread_mutex_lock(&hs->lock);
-	st = db_prepare(hs->db, "SELECT seq, id, type, processed_at, body, "
-	    "private, processed_us FROM events WHERE session_id = ? "
-	    "ORDER BY seq", cause);
-	if (st == NULL) {
+	if ((st = db_prepare(hs->db, sql, cause)) == NULL) {
 		pthread_mutex_unlock(&hs->lock);
 		return -1;
 	}
@@ -480,6 +444,26 @@ hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&hs->lock);
 	return rc == 0 ? 0 : -1;
+}
+
+/* Walk a session's pending events in arrival order. */
+int
+hstore_pending_foreach(struct hstore *hs, const char *sid,
+    hstore_event_cb cb, void *arg, char **cause)
+{
+	return hstore_walk(hs, "SELECT 0, id, type, NULL, body, private, 0 "
+	    "FROM pending WHERE session_id = ? ORDER BY n", sid, cb, arg,
+	    cause);
+}
+
+/* Walk a session's log in order. */
+int
+hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
+    void *arg, char **cause)
+{
+	return hstore_walk(hs, "SELECT seq, id, type, processed_at, body, "
+	    "private, processed_us FROM events WHERE session_id = ? "
+	    "ORDER BY seq", sid, cb, arg, cause);
 }
 
 /* The last seq of a session's log. */

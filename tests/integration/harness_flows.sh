@@ -67,8 +67,7 @@ idle_with() { seq_of "$1" | tail -n 1 | grep -q "^session.status_idle $2\$"; }
 # always_allow: the call runs without asking.
 SE=$(session scripted:hello-bash '[{"type":"agent_toolset_20260401"}]')
 say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "always_allow: the turn ends"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "always_allow: exact sequence" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -82,7 +81,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "always_allow: exact sequence"; sed 's/^/# /' "$T/diff"
 is "$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text')" "hello from the sandbox" \
     "the call really ran in the sandbox"
 
@@ -94,8 +92,7 @@ is "$(c "http://h/v1/sessions/$SE/events?types[]=session.status_idle" | jq -r ".
     "requires_action names the pending call"
 c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.tool_confirmation\",\"tool_use_id\":\"$TU\",\"result\":\"deny\",\"deny_message\":\"not on a Friday\"}]}" >/dev/null
 wait_for 15 idle_with "$SE" end_turn; ok $? "deny: the turn ends"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "deny: exact sequence" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -112,7 +109,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "deny: exact sequence"; sed 's/^/# /' "$T/diff"
 c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text' >"$T/res"
 grep -q 'not on a Friday' "$T/res"; ok $? "the synthetic result carries the deny_message"
 ! grep -q 'hello from the sandbox' "$T/res"; ok $? "the denied tool never ran"
@@ -120,8 +116,7 @@ grep -q 'not on a Friday' "$T/res"; ok $? "the synthetic result carries the deny
 # auto: a high-risk call is denied at once, with no pause.
 SE=$(session scripted:risky '[{"type":"agent_toolset_20260401","default_config":{"permission_policy":{"type":"auto"}}}]')
 say "$SE"; wait_for 15 idle_with "$SE" end_turn; ok $? "auto deny: the turn ends"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "auto deny: exact sequence, no requires_action" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -134,7 +129,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "auto deny: exact sequence, no requires_action"; sed 's/^/# /' "$T/diff"
 is "$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_use" | jq -r '.data[0].evaluation.evaluated_permission.reason_code // .data[0].permission_evaluation.evaluated_permission.reason_code // empty' | head -n 1)" "high_risk" \
     "the evaluation names high_risk" 
 grep -q 'high_risk' "$T/got" || c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text' | grep -q 'high_risk'
@@ -146,8 +140,7 @@ say "$SE"; wait_for 15 idle_with "$SE" requires_action; ok $? "custom tool: idle
 CU=$(c "http://h/v1/sessions/$SE/events?types[]=agent.custom_tool_use" | jq -r '.data[0].id')
 c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.custom_tool_result\",\"custom_tool_use_id\":\"$CU\",\"content\":[{\"type\":\"text\",\"text\":\"v\"}]}]}" >/dev/null
 wait_for 15 idle_with "$SE" end_turn; ok $? "custom tool: the result resumes the turn"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "custom tool: exact sequence" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -162,12 +155,10 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "custom tool: exact sequence"; sed 's/^/# /' "$T/diff"
 
 # Retries exhausted: four attempts, then retries_exhausted.
 SE=$(session scripted:down '[]')
 say "$SE"; wait_for 15 idle_with "$SE" retries_exhausted; ok $? "retries exhausted: idles"
-seq_of "$SE" >"$T/got"
 {
 	echo session.status_running
 	echo user.message
@@ -183,8 +174,8 @@ seq_of "$SE" >"$T/got"
 	echo session.error model_overloaded_error exhausted
 	echo session.usage
 	echo session.status_idle retries_exhausted
-} >"$T/want"
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "retries exhausted: exact sequence"; sed 's/^/# /' "$T/diff"
+} >"$T/retries"
+expect_seq "$SE" "retries exhausted: exact sequence" <"$T/retries"
 
 # A message queued while the session waits is pending, not logged; it
 # survives kill -9 and is processed (logged once, after status_running)
@@ -223,8 +214,7 @@ is "$(c "http://h/v1/sessions/$SE/events?types[]=session.status_idle" | jq -r '.
     "two asks: the new requires_action names the remaining id only"
 c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.tool_confirmation\",\"tool_use_id\":\"$A\",\"result\":\"deny\"}]}" >/dev/null
 wait_for 15 idle_with "$SE" end_turn; ok $? "two asks: the last answer ends the turn"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "two asks: exact sequence" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -244,7 +234,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "two asks: exact sequence"; sed 's/^/# /' "$T/diff"
 c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[] | .tool_use_id + " " + (.is_error | tostring) + " " + (.content[0].text // "")' >"$T/res"
 grep -q "^$B false second-ran" "$T/res"; ok $? "two asks: the allowed call ran"
 grep -q "^$A true" "$T/res" && ! grep -q first-ran "$T/res"; ok $? "two asks: the denied call never ran"
@@ -284,8 +273,7 @@ CU=$(c "http://h/v1/sessions/$SE/events?types[]=agent.custom_tool_use" | jq -r '
 is "$(c "http://h/v1/sessions/$SE/events" -d "{\"events\":[{\"type\":\"user.custom_tool_result\",\"custom_tool_use_id\":\"$CU\",\"content\":[{\"type\":\"text\",\"text\":\"v\"}]}]}" -o /dev/null -w '%{http_code}')" 200 \
     "early result: accepted before the idle"
 wait_for 15 idle_with "$SE" end_turn; ok $? "early result: the turn ends"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "early result: exact sequence, no requires_action" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -298,7 +286,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "early result: exact sequence, no requires_action"; sed 's/^/# /' "$T/diff"
 
 # A message sent while the turn runs is queued, then joins the turn at
 # the next model request (not a new turn).
@@ -309,8 +296,7 @@ ok $? "queued: the turn is running"
 is "$(c "http://h/v1/sessions/$SE/events" -d '{"events":[{"type":"user.message","content":[{"type":"text","text":"also this"}]}]}' | jq -r '.data[0].processed_at')" null \
     "queued: the echo is queued"
 wait_for 15 idle_with "$SE" end_turn; ok $? "queued: the turn ends"
-seq_of "$SE" >"$T/got"
-cat >"$T/want" <<'X'
+expect_seq "$SE" "queued: the message joins the next model request" <<'X'
 session.status_running
 user.message
 span.model_request_start
@@ -325,7 +311,6 @@ span.model_request_end false
 session.usage
 session.status_idle end_turn
 X
-diff "$T/want" "$T/got" >"$T/diff"; ok $? "queued: the message joins the next model request"; sed 's/^/# /' "$T/diff"
 
 # event_deltas[] previews: event_start, event_delta..., then the final
 # agent.message with the same id; other values are 400.
