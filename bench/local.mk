@@ -53,3 +53,4 @@ bench_postmortem_fill_SOURCES = bench/postmortem_fill.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_postmortem_fill_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/postmortem.sh
+EXTRA_DIST += bench/harness.sh

@@ -49,6 +49,8 @@ EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
 HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
 	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
+check_PROGRAMS += tests/integration/harness_streams
+tests_integration_harness_streams_LDADD = $(TEST_LDADD)
 EXTRA_DIST += $(HARNESS_INTEGRATION_TESTS) tests/integration/harness_lib.sh
 
 # The brains against stand-in model servers replaying recorded streams.
