@@ -63,8 +63,9 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                     actions\n", cmd_export_exec },
 	{ "files", "[--diff] SESSION [PATH]",
 	  "the files a cached session touched, rebuilt from its events",
-	  "  PATH               print that file's final content (exact bytes\n"
-	  "                     when stdout is not a terminal, else sanitized)\n"
+	  "  PATH               print that file's final content (exact\n"
+	  "                     bytes when stdout is not a terminal, else\n"
+	  "                     sanitized)\n"
 	  "  --diff             print net diffs (of PATH, or of every file)\n",
 	  cmd_files_exec },
 	{ "query", "[--json] [--limit N] SQL",

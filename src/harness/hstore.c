@@ -344,8 +344,9 @@ hstore_session_delete(struct hstore *hs, const char *id, char **cause)
 		goto out;
 	if (hstore_run(hs, "DELETE FROM events WHERE session_id = ?", cause,
 	    "s", id) != 0 || hstore_run(hs, "DELETE FROM pending WHERE "
-	    "session_id = ?", cause, "s", id) != 0 || hstore_run(hs, "DELETE FROM sessions WHERE "
-	    "id = ?", cause, "s", id) != 0) {
+	    "session_id = ?", cause, "s", id) != 0 ||
+	    hstore_run(hs, "DELETE FROM sessions WHERE id = ?", cause, "s",
+	    id) != 0) {
 		db_rollback(hs->db);
 		goto out;
 	}

@@ -18,8 +18,8 @@ struct hub_frame {
 	struct hub_frame	*next;
 	int64_t			 seq;		/* -1 for previews */
 	int			 preview;	/* HUB_PREVIEW_*, or 0 */
-	int			 update;	/* a queued echo (outside the log) */
-	size_t			 readers;	/* subscribers whose cur is this */
+	int			 update;	/* queued echo (not logged) */
+	size_t			 readers;	/* subscribers at this frame */
 	size_t			 len;
 	char			 data[];
 };

@@ -405,7 +405,8 @@ session_emit(struct session *s, const char *type, json_t *fields,
 {
 	struct hstore_event		 ev;
 	struct session_out		*o;
-	char				 id[RAND_ID_LEN], now[CLOCK_RFC3339_LEN];
+	char				 id[RAND_ID_LEN];
+	char				 now[CLOCK_RFC3339_LEN];
 	json_t				*e, *v;
 	const char			*key;
 	int64_t				 us;
