@@ -3,7 +3,9 @@
  * file through toolbox_run, as the harness calls them (path walk,
  * checks, atomic write), in the workspace given as argv[1] (default: a
  * temporary directory), then the bash tool running "true" in the sandbox
- * against "bash -c true" started plainly, alternating, each after an idle
+ * against "bash -c true" started plainly and in a bare bwrap with the
+ * same namespaces and mounts (the floor; as root, as uid 65000, like
+ * bench/sandbox.sh), alternating, each after an idle
  * gap of argv[3] ms (default 100: an agent's calls come seconds apart,
  * and the kernel's cost of joining a cgroup depends on that), argv[2]
  * rounds (default 100).  Prints the median and the 10th and 90th
@@ -12,7 +14,10 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <grp.h>
 
 #include <spawn.h>
 #include <stdio.h>
@@ -85,17 +90,52 @@ plain_bash(void)
 	return clock_mono_us() - start;
 }
 
+/* "bash -c true" in a bare bwrap (bench/sandbox.sh's floor), waited for. */
+static int64_t
+bare_bwrap(const char *ws)
+{
+	char	*argv[] = { "/usr/bin/bwrap", "--unshare-all",
+	    "--unshare-user", "--disable-userns", "--die-with-parent",
+	    "--new-session", "--cap-drop", "ALL", "--clearenv", "--setenv",
+	    "PATH", "/usr/bin:/bin", "--ro-bind", "/usr", "/usr", "--symlink",
+	    "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink",
+	    "usr/lib64", "/lib64", "--perms", "0755", "--dir", "/etc",
+	    "--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys", "--dev",
+	    "/dev", "--perms", "1777", "--size", "67108864", "--tmpfs", "/tmp",
+	    "--bind", (char *)ws, "/workspace", "--chdir", "/workspace",
+	    "--remount-ro", "/dev", "--remount-ro", "/", "--", "/bin/bash",
+	    "-c", "true", NULL };
+	int64_t	 start = clock_mono_us();
+	pid_t	 pid;
+	int	 status;
+
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
+		    setresgid(65000, 65000, 65000) != 0 ||
+		    setresuid(65000, 65000, 65000) != 0))
+			_exit(126);
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || status != 0)
+		fatalx("bare bwrap failed (status %d)", status);
+	return clock_mono_us() - start;
+}
+
 /* The bash tool against a plain bash, alternating, after idle gaps. */
 static void
 bench_bash(struct toolbox *tb, int rounds, int gap_ms)
 {
 	struct tool_result	 r;
-	int64_t			*sb, *plain, start;
+	int64_t			*sb, *plain, *bare, start;
 	json_t			*in;
 	char			*cause = NULL;
 
 	sb = xcalloc((size_t)rounds, sizeof *sb);
 	plain = xcalloc((size_t)rounds, sizeof *plain);
+	bare = xcalloc((size_t)rounds, sizeof *bare);
 	in = json_pack("{s:s}", "command", "true");
 	for (int i = 0; i < rounds + 3; i++) {
 		usleep((useconds_t)gap_ms * 1000);
@@ -110,16 +150,23 @@ bench_bash(struct toolbox *tb, int rounds, int gap_ms)
 		usleep((useconds_t)gap_ms * 1000);
 		if (i >= 3)
 			plain[i - 3] = plain_bash();
+		usleep((useconds_t)gap_ms * 1000);
+		if (i >= 3)
+			bare[i - 3] = bare_bwrap(toolbox_workspace(tb));
 	}
 	printf("%d rounds of bash \"true\", %d ms idle before each\n",
 	    rounds, gap_ms);
 	report("bash tool, sandboxed", sb, rounds);
 	report("bash -c true, plain", plain, rounds);
-	printf("%-28s %.3f ms\n", "difference of medians",
+	report("bare bwrap (the floor)", bare, rounds);
+	printf("%-28s %.3f ms\n", "sandboxed - plain (medians)",
 	    (double)(sb[rounds / 2] - plain[rounds / 2]) / 1000);
+	printf("%-28s %.3f ms\n", "sandboxed - floor (medians)",
+	    (double)(sb[rounds / 2] - bare[rounds / 2]) / 1000);
 	json_decref(in);
 	free(sb);
 	free(plain);
+	free(bare);
 }
 
 int
@@ -139,7 +186,8 @@ main(int argc, char **argv)
 	if (argc > 1 && *argv[1] != '\0')
 		snprintf(path, sizeof path, "%s", argv[1]);
 	else {
-		if (mkdtemp(tmp) == NULL)
+		/* The sandbox uid needs to search it (bare_bwrap). */
+		if (mkdtemp(tmp) == NULL || chmod(tmp, 0711) != 0)
 			fatal("mkdtemp");
 		snprintf(path, sizeof path, "%s/ws", tmp);
 	}
