@@ -98,7 +98,7 @@ struct sandbox_child {
 	char			*const *argv;
 	char			*const *envp;
 	int			 fds[SANDBOX_NFDS];	/* -1: leave closed */
-	int			 cg_procs[2];
+	int			 cg_procs[2];	/* the spawner joins */
 	int			 nrl;
 	int			 rl_res[8];
 	struct rlimit		 rl[8];
@@ -106,7 +106,8 @@ struct sandbox_child {
 	uid_t			 uid;
 	gid_t			 gid;
 	const char		*chdir;		/* unsafe mode only */
-	const char		*stage;		/* see sandbox_child_stage */
+	const char		*stage;		/* for the spawner: see
+						   sandbox_child_stage */
 	const char		*stage_ws;
 	const char		*workspace;
 	dev_t			 ws_dev;	/* the workspace opened at */
@@ -692,7 +693,8 @@ sandbox_child_fail(int code, const char *msg)
  * dropped uid can reach it; then check that what got bound is the very
  * directory opened at sandbox_create (the path's parents belong to the
  * harness, and the sandbox cannot rename the workspace, but the check
- * costs one stat).  Nothing of this is visible outside the child.
+ * costs one stat).  The spawner does this once for all its children;
+ * nothing of it is visible outside them.
  */
 static int
 sandbox_child_stage(const struct sandbox_child *ch)
@@ -711,18 +713,12 @@ sandbox_child_stage(const struct sandbox_child *ch)
 	return 0;
 }
 
-/*
- * The forked child: async-signal-safe calls only (the harness may have
- * other threads).  Own process group, default signal dispositions,
- * cgroups, rlimits, the descriptors bwrap expects at fixed numbers and
- * nothing else, then the identity drop and exec.
- */
-static AD_NORETURN void
-sandbox_child_exec(const struct sandbox_child *ch)
+/* A process group of its own, default signal dispositions, no mask. */
+static void
+sandbox_child_reset(void)
 {
 	struct sigaction	sa;
 	sigset_t		all;
-	int			tmp[SANDBOX_NFDS];
 
 	setpgid(0, 0);
 	memset(&sa, 0, sizeof sa);
@@ -732,6 +728,21 @@ sandbox_child_exec(const struct sandbox_child *ch)
 			sigaction(sig, &sa, NULL);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/*
+ * The forked child: async-signal-safe calls only (the harness may have
+ * other threads).  Own process group, default signal dispositions,
+ * rlimits, the descriptors bwrap expects at fixed numbers and nothing
+ * else, then the identity drop and exec.  A root harness's child comes
+ * from the spawner, already in the cgroups and the staged workspace.
+ */
+static AD_NORETURN void
+sandbox_child_exec(const struct sandbox_child *ch)
+{
+	int			tmp[SANDBOX_NFDS];
+
+	sandbox_child_reset();
 
 	/* Move every source above the fixed range first, then into place. */
 	for (int i = 0; i < SANDBOX_NFDS; i++) {
@@ -743,9 +754,6 @@ sandbox_child_exec(const struct sandbox_child *ch)
 	for (int i = 0; i < SANDBOX_NFDS; i++)
 		if (tmp[i] != -1 && dup2(tmp[i], i) == -1)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP, "dup2 failed");
-	if (ch->stage != NULL && sandbox_child_stage(ch) != 0)
-		sandbox_child_fail(SANDBOX_EXIT_SETUP,
-		    "cannot stage the workspace");
 
 	for (int i = 0; i < ch->nrl; i++)
 		if (setrlimit(ch->rl_res[i], &ch->rl[i]) != 0)
@@ -808,24 +816,15 @@ sandbox_spawner_main(const struct sandbox_child *tmpl, int sock)
 		char		 buf[CMSG_SPACE(sizeof(int) * SANDBOX_NFDS)];
 	}			 u;
 	struct sandbox_child	 ch;
-	struct sigaction	 sa;
 	struct msghdr		 msg;
 	struct iovec		 iov;
 	struct cmsghdr		*c;
-	sigset_t		 all;
 	int			 fds[SANDBOX_NFDS], nfd, k, code = 0;
 	long			 pid;
 	ssize_t			 n;
 
 	/* Out of the harness's process group: a terminal's ^C is not ours. */
-	setpgid(0, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	sandbox_child_reset();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
 	    getppid() != tmpl->parent)
 		_exit(SANDBOX_EXIT_SETUP);
@@ -1009,10 +1008,10 @@ sandbox_spawner_ask(struct sandbox *sb, const struct sandbox_child *ch,
  * a spawner that died (its parent thread ended) is replaced once.
  */
 static pid_t
-sandbox_spawn(struct sandbox *sb, struct sandbox_child *ch, char **cause)
+sandbox_spawn(struct sandbox *sb, const struct sandbox_child *ch,
+    char **cause)
 {
-	const char	*stage = ch->stage;
-	pid_t		 pid = -1;
+	pid_t	pid = -1;
 
 	if (sb->spawner != -1 && sb->spawn_owner != getpid())
 		sandbox_spawner_stop(sb);
@@ -1025,15 +1024,9 @@ sandbox_spawn(struct sandbox *sb, struct sandbox_child *ch, char **cause)
 		if (sb->spawner == -1 &&
 		    sandbox_spawner_start(sb, ch, cause) != 0)
 			return -1;
-		/* The spawner did both, once. */
-		ch->stage = NULL;
-		ch->cg_procs[0] = ch->cg_procs[1] = -1;
 		if ((pid = sandbox_spawner_ask(sb, ch, cause)) == -1 &&
 		    sb->spawner != -1)
 			return -1;
-		ch->stage = stage;
-		if (sb->cg != NULL)
-			cgroup_join_fds(sb->cg, ch->cg_procs);
 	}
 	return pid;
 }
