@@ -282,6 +282,23 @@ agent_loop_seed_file(struct session *s, struct toolbox *tb,
 	json_decref(in);
 }
 
+/* Flush the file system holding the workspace (syncfs). */
+static int
+agent_loop_sync(const char *ws, char **cause)
+{
+	int	fd, rv;
+
+	if ((fd = open(ws, O_RDONLY|O_DIRECTORY|O_CLOEXEC)) == -1) {
+		xasprintf(cause, "workspace %s: %s", ws, strerror(errno));
+		return -1;
+	}
+	if ((rv = syncfs(fd)) != 0)
+		xasprintf(cause, "workspace %s: syncfs: %s", ws,
+		    strerror(errno));
+	close(fd);
+	return rv;
+}
+
 /* Copy the scenario's seed directory (text files) into the workspace. */
 static void
 agent_loop_seed_tree(struct session *s, struct toolbox *tb,
@@ -398,7 +415,10 @@ agent_loop_provision_job(void *arg)
 		tb = toolbox_create(&cfg, &cause);
 	if (tb != NULL && scenario != NULL && stat(marker, &sb) != 0) {
 		agent_loop_seed(s, tb, scenario);
-		if (io_write_file(marker, "", 0, &cause) != 0) {
+		/* Workspace writes are not fsynced: the seed must be on
+		 * disk before the marker says it is there. */
+		if (agent_loop_sync(ws, &cause) != 0 ||
+		    io_write_file(marker, "", 0, &cause) != 0) {
 			log_warn("session %s: %s", s->id, cause);
 			free(cause);
 			cause = NULL;

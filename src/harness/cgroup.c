@@ -187,7 +187,7 @@ cgroup_v1(struct cgroup *cg, const struct sandbox_limits *l, unsigned seq)
 	free(memsw);
 	if (rv != 0)
 		return -1;
-	return cgroup_set(cg->dir[1], "pids.max", l->pids);
+	return cgroup_set(cg->dir[1], "pids.max", l->pids + 1);
 }
 
 /*
@@ -212,7 +212,7 @@ cgroup_v2(struct cgroup *cg, const struct sandbox_limits *l, unsigned seq)
 	if (rv != 0 ||
 	    cgroup_set(cg->dir[0], "memory.max", l->memory) != 0 ||
 	    cgroup_set(cg->dir[0], "memory.swap.max", 0) != 0 ||
-	    cgroup_set(cg->dir[0], "pids.max", l->pids) != 0)
+	    cgroup_set(cg->dir[0], "pids.max", l->pids + 1) != 0)
 		return -1;
 	return 0;
 }
@@ -259,7 +259,7 @@ cgroup_free(struct cgroup *cg)
 {
 	if (cg == NULL)
 		return;
-	cgroup_empty(cg);
+	cgroup_empty(cg, 0);
 	for (int i = 0; i < 2; i++) {
 		if (cg->procs[i] != -1)
 			close(cg->procs[i]);
@@ -306,9 +306,9 @@ cgroup_pids(const char *dir, pid_t *pids, size_t max)
 	return n;
 }
 
-/* SIGKILL every member until none is left. */
+/* SIGKILL every member but spare (0: none) until none is left. */
 void
-cgroup_empty(struct cgroup *cg)
+cgroup_empty(struct cgroup *cg, pid_t spare)
 {
 	pid_t	 pids[256];
 	size_t	 n;
@@ -321,9 +321,12 @@ cgroup_empty(struct cgroup *cg)
 			if (cg->dir[i] == NULL)
 				continue;
 			n = cgroup_pids(cg->dir[i], pids, AD_NITEMS(pids));
-			for (size_t j = 0; j < n; j++)
+			for (size_t j = 0; j < n; j++) {
+				if (pids[j] == spare)
+					continue;
 				kill(pids[j], SIGKILL);
-			busy |= n > 0;
+				busy = 1;
+			}
 		}
 		if (busy)
 			usleep(1000);

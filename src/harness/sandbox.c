@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -85,6 +86,10 @@ struct sandbox {
 	size_t			 argc;
 	struct cgroup		*cg;		/* NULL: rlimits only */
 	const char		*cg_why;	/* why there is none */
+	char			*envp[6];	/* bwrap's (or unsafe bash's) */
+	pid_t			 spawner;	/* -1: not running */
+	int			 spawn_fd;	/* its socket */
+	pid_t			 spawn_owner;	/* the process it serves */
 };
 
 /* Everything the forked child needs, prepared before the fork. */
@@ -93,7 +98,7 @@ struct sandbox_child {
 	char			*const *argv;
 	char			*const *envp;
 	int			 fds[SANDBOX_NFDS];	/* -1: leave closed */
-	int			 cg_procs[2];
+	int			 cg_procs[2];	/* the spawner joins */
 	int			 nrl;
 	int			 rl_res[8];
 	struct rlimit		 rl[8];
@@ -101,7 +106,8 @@ struct sandbox_child {
 	uid_t			 uid;
 	gid_t			 gid;
 	const char		*chdir;		/* unsafe mode only */
-	const char		*stage;		/* see sandbox_child_stage */
+	const char		*stage;		/* for the spawner: see
+						   sandbox_child_stage */
 	const char		*stage_ws;
 	const char		*workspace;
 	dev_t			 ws_dev;	/* the workspace opened at */
@@ -115,6 +121,8 @@ static void	sandbox_build_argv(struct sandbox *);
 static void	sandbox_script(const struct sandbox *,
 		    const struct sandbox_cmd *, struct buf *);
 static AD_NORETURN void sandbox_child_exec(const struct sandbox_child *);
+static int	sandbox_child_stage(const struct sandbox_child *);
+static void	sandbox_spawner_stop(struct sandbox *);
 static char	*sandbox_classify(const char *, size_t);
 
 /* The limits of sandbox.md section 7. */
@@ -186,6 +194,8 @@ sandbox_create(const struct sandbox_config *cfg, char **cause)
 
 	sb = xcalloc(1, sizeof *sb);
 	sb->wsfd = -1;
+	sb->spawner = -1;
+	sb->spawn_fd = -1;
 	sb->bwrap = xstrdup(cfg->bwrap != NULL ? cfg->bwrap : SANDBOX_BWRAP);
 	sb->unsafe = cfg->unsafe_no_sandbox;
 	if (cfg->limits != NULL)
@@ -207,10 +217,16 @@ sandbox_create(const struct sandbox_config *cfg, char **cause)
 	}
 	sb->ws_dev = st.st_dev;
 	sb->ws_ino = st.st_ino;
+	/* bwrap gets PATH only: its init's environ is readable inside. */
+	sb->envp[0] = xstrdup("PATH=/usr/bin:/bin");
 	if (sb->unsafe) {
 		log_warn("sandbox: --unsafe-no-sandbox: bash runs on the host "
 		    "in %s with no isolation", sb->workspace);
 		sb->root = xstrdup(sb->workspace);
+		xasprintf(&sb->envp[1], "HOME=%s", sb->workspace);
+		sb->envp[2] = xstrdup("TMPDIR=/tmp");
+		sb->envp[3] = xstrdup("LANG=C.UTF-8");
+		sb->envp[4] = xstrdup("TERM=dumb");
 	} else {
 		sb->root = xstrdup(SANDBOX_ROOT);
 		if (access(sb->bwrap, X_OK) != 0 || sb->bwrap[0] != '/') {
@@ -246,7 +262,10 @@ sandbox_free(struct sandbox *sb)
 {
 	if (sb == NULL)
 		return;
+	sandbox_spawner_stop(sb);
 	cgroup_free(sb->cg);
+	for (size_t i = 0; i < AD_NITEMS(sb->envp); i++)
+		free(sb->envp[i]);
 	if (sb->wsfd != -1)
 		close(sb->wsfd);
 	for (size_t i = 0; i < sb->argc; i++)
@@ -674,9 +693,10 @@ sandbox_child_fail(int code, const char *msg)
  * dropped uid can reach it; then check that what got bound is the very
  * directory opened at sandbox_create (the path's parents belong to the
  * harness, and the sandbox cannot rename the workspace, but the check
- * costs one stat).  Nothing of this is visible outside the child.
+ * costs one stat).  The spawner does this once for all its children;
+ * nothing of it is visible outside them.
  */
-static void
+static int
 sandbox_child_stage(const struct sandbox_child *ch)
 {
 	struct stat	st;
@@ -689,22 +709,16 @@ sandbox_child_stage(const struct sandbox_child *ch)
 	    mount(ch->workspace, ch->stage_ws, NULL, MS_BIND, NULL) != 0 ||
 	    stat(ch->stage_ws, &st) != 0 || st.st_dev != ch->ws_dev ||
 	    st.st_ino != ch->ws_ino)
-		sandbox_child_fail(SANDBOX_EXIT_SETUP,
-		    "cannot stage the workspace");
+		return -1;
+	return 0;
 }
 
-/*
- * The forked child: async-signal-safe calls only (the harness may have
- * other threads).  Own process group, default signal dispositions,
- * cgroups, rlimits, the descriptors bwrap expects at fixed numbers and
- * nothing else, then the identity drop and exec.
- */
-static AD_NORETURN void
-sandbox_child_exec(const struct sandbox_child *ch)
+/* A process group of its own, default signal dispositions, no mask. */
+static void
+sandbox_child_reset(void)
 {
 	struct sigaction	sa;
 	sigset_t		all;
-	int			tmp[SANDBOX_NFDS];
 
 	setpgid(0, 0);
 	memset(&sa, 0, sizeof sa);
@@ -714,13 +728,21 @@ sandbox_child_exec(const struct sandbox_child *ch)
 			sigaction(sig, &sa, NULL);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+}
 
-	/* Before the descriptors move: these may sit in the fixed range. */
-	for (int i = 0; i < 2; i++)
-		if (ch->cg_procs[i] != -1 &&
-		    write(ch->cg_procs[i], "0", 1) != 1)
-			sandbox_child_fail(SANDBOX_EXIT_SETUP,
-			    "cannot join the sandbox cgroup");
+/*
+ * The forked child: async-signal-safe calls only (the harness may have
+ * other threads).  Own process group, default signal dispositions,
+ * rlimits, the descriptors bwrap expects at fixed numbers and nothing
+ * else, then the identity drop and exec.  A root harness's child comes
+ * from the spawner, already in the cgroups and the staged workspace.
+ */
+static AD_NORETURN void
+sandbox_child_exec(const struct sandbox_child *ch)
+{
+	int			tmp[SANDBOX_NFDS];
+
+	sandbox_child_reset();
 
 	/* Move every source above the fixed range first, then into place. */
 	for (int i = 0; i < SANDBOX_NFDS; i++) {
@@ -732,8 +754,6 @@ sandbox_child_exec(const struct sandbox_child *ch)
 	for (int i = 0; i < SANDBOX_NFDS; i++)
 		if (tmp[i] != -1 && dup2(tmp[i], i) == -1)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP, "dup2 failed");
-	if (ch->stage != NULL)
-		sandbox_child_stage(ch);
 
 	for (int i = 0; i < ch->nrl; i++)
 		if (setrlimit(ch->rl_res[i], &ch->rl[i]) != 0)
@@ -759,6 +779,256 @@ sandbox_child_exec(const struct sandbox_child *ch)
 	}
 	execve(ch->path, ch->argv, ch->envp);
 	sandbox_child_fail(SANDBOX_EXIT_EXEC, "cannot execute bwrap");
+}
+
+/*
+ * The spawner.  Moving a process into a cgroup writes cgroup.procs,
+ * which takes the kernel's cgroup_threadgroup_rwsem for writing, and the
+ * first such write after a quiet spell waits for an RCU grace period
+ * (9-15 ms here: bench/README.md).  So a root harness does that once per
+ * sandbox: it forks a small helper that joins the cgroups and stages the
+ * workspace (sandbox_child_stage) in a mount namespace of its own, then
+ * waits on a socket.  For each command the harness sends it the prepared
+ * sandbox_child with the descriptors (SCM_RIGHTS), and it clones the
+ * child with CLONE_PARENT: the child is born in the cgroups and the
+ * mount namespace, but its parent is the harness thread that started
+ * the spawner, so the harness waits for it, kills its process group and
+ * reads its status as before, and --die-with-parent and PR_SET_PDEATHSIG
+ * still follow that long-lived thread (sandbox.md section 5, item 5).
+ * Every pointer in the sandbox_child points into the sandbox, which does
+ * not change after the fork, so it is valid in the spawner as it is.
+ * The spawner runs only async-signal-safe calls (the harness has
+ * threads), holds no descriptor but its socket, is killed by the kernel
+ * if its parent thread dies, and exits when the socket closes.
+ */
+#define SANDBOX_SPAWN_FD	100		/* the spawner's socket */
+
+/* Replies before the first request: 0 when the spawner is ready. */
+#define SANDBOX_SPAWN_CGROUP	1
+#define SANDBOX_SPAWN_STAGE	2
+
+/* The spawner's loop: one clone per request, the pid (or -errno) back. */
+static AD_NORETURN void
+sandbox_spawner_main(const struct sandbox_child *tmpl, int sock)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 buf[CMSG_SPACE(sizeof(int) * SANDBOX_NFDS)];
+	}			 u;
+	struct sandbox_child	 ch;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*c;
+	int			 fds[SANDBOX_NFDS], nfd, k, code = 0;
+	long			 pid;
+	ssize_t			 n;
+
+	/* Out of the harness's process group: a terminal's ^C is not ours. */
+	sandbox_child_reset();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+	    getppid() != tmpl->parent)
+		_exit(SANDBOX_EXIT_SETUP);
+	if (dup2(sock, SANDBOX_SPAWN_FD) == -1)
+		_exit(SANDBOX_EXIT_SETUP);
+	sock = SANDBOX_SPAWN_FD;
+	for (int i = 0; i < 2; i++)
+		if (tmpl->cg_procs[i] != -1 &&
+		    write(tmpl->cg_procs[i], "0", 1) != 1)
+			code = SANDBOX_SPAWN_CGROUP;
+	if (code == 0 && tmpl->stage != NULL && sandbox_child_stage(tmpl) != 0)
+		code = SANDBOX_SPAWN_STAGE;
+	/* Nothing of the harness stays open here: not its listeners, not
+	 * other sessions' pipes (their EOF would never come). */
+	if (syscall(SYS_close_range, 0, sock - 1, 0) != 0 ||
+	    syscall(SYS_close_range, sock + 1, ~0U, 0) != 0)
+		_exit(SANDBOX_EXIT_SETUP);
+	if (send(sock, &code, sizeof code, MSG_NOSIGNAL) != sizeof code ||
+	    code != 0)
+		_exit(SANDBOX_EXIT_SETUP);
+
+	for (;;) {
+		iov.iov_base = &ch;
+		iov.iov_len = sizeof ch;
+		memset(&msg, 0, sizeof msg);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof u.buf;
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof ch)
+			_exit(0);
+		nfd = 0;
+		c = CMSG_FIRSTHDR(&msg);
+		if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_RIGHTS) {
+			nfd = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			memcpy(fds, CMSG_DATA(c), sizeof(int) * (size_t)nfd);
+		}
+		k = 0;
+		for (int i = 0; i < SANDBOX_NFDS; i++) {
+			if (ch.fds[i] == -1)
+				continue;
+			ch.fds[i] = k < nfd ? fds[k] : -1;
+			k++;
+		}
+		if (k != nfd)
+			pid = -EINVAL;
+		else if ((pid = syscall(SYS_clone, CLONE_PARENT|SIGCHLD, 0, 0,
+		    0, 0)) == 0)
+			sandbox_child_exec(&ch);
+		else if (pid < 0)
+			pid = -errno;
+		for (int i = 0; i < nfd; i++)
+			close(fds[i]);
+		if (send(sock, &pid, sizeof pid, MSG_NOSIGNAL) != sizeof pid)
+			_exit(0);
+	}
+}
+
+/* Start the spawner from the calling (long-lived) thread. */
+static int
+sandbox_spawner_start(struct sandbox *sb, const struct sandbox_child *tmpl,
+    char **cause)
+{
+	pid_t	pid;
+	int	sv[2], code = -1;
+	ssize_t	n;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, sv) != 0) {
+		xasprintf(cause, "sandbox: socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		xasprintf(cause, "sandbox: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0)
+		sandbox_spawner_main(tmpl, sv[1]);
+	close(sv[1]);
+	while ((n = recv(sv[0], &code, sizeof code, 0)) == -1 &&
+	    errno == EINTR)
+		continue;
+	if (n != (ssize_t)sizeof code || code != 0) {
+		xasprintf(cause, "the sandbox could not start: %s",
+		    code == SANDBOX_SPAWN_CGROUP ? "cannot join the sandbox "
+		    "cgroup" : code == SANDBOX_SPAWN_STAGE ? "cannot stage "
+		    "the workspace" : "its spawner failed");
+		close(sv[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			continue;
+		return -1;
+	}
+	sb->spawner = pid;
+	sb->spawn_fd = sv[0];
+	sb->spawn_owner = getpid();
+	return 0;
+}
+
+/*
+ * Kill and reap the spawner, if there is one.  A forked copy of the
+ * harness only lets go of it: the spawner is its parent's, and clones
+ * children of that parent, which the copy could not wait for.
+ */
+static void
+sandbox_spawner_stop(struct sandbox *sb)
+{
+	if (sb->spawner == -1)
+		return;
+	close(sb->spawn_fd);
+	if (sb->spawn_owner == getpid()) {
+		kill(sb->spawner, SIGKILL);
+		while (waitpid(sb->spawner, NULL, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	sb->spawner = -1;
+	sb->spawn_fd = -1;
+}
+
+/* Ask the spawner for one child; -1 with *cause. */
+static pid_t
+sandbox_spawner_ask(struct sandbox *sb, const struct sandbox_child *ch,
+    char **cause)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 buf[CMSG_SPACE(sizeof(int) * SANDBOX_NFDS)];
+	}		 u;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	int		 fds[SANDBOX_NFDS], nfd = 0;
+	long		 pid;
+	ssize_t		 n;
+
+	for (int i = 0; i < SANDBOX_NFDS; i++)
+		if (ch->fds[i] != -1)
+			fds[nfd++] = ch->fds[i];
+	memset(&u, 0, sizeof u);
+	memset(&msg, 0, sizeof msg);
+	iov.iov_base = (void *)ch;
+	iov.iov_len = sizeof *ch;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (nfd > 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfd);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfd);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfd);
+	}
+	while ((n = sendmsg(sb->spawn_fd, &msg, MSG_NOSIGNAL)) == -1 &&
+	    errno == EINTR)
+		continue;
+	if (n == (ssize_t)sizeof *ch)
+		while ((n = recv(sb->spawn_fd, &pid, sizeof pid, 0)) == -1 &&
+		    errno == EINTR)
+			continue;
+	if (n != (ssize_t)sizeof pid) {
+		xasprintf(cause, "sandbox: the spawner (pid %ld) is gone",
+		    (long)sb->spawner);
+		sandbox_spawner_stop(sb);
+		return -1;
+	}
+	if (pid < 0) {
+		xasprintf(cause, "sandbox: clone: %s", strerror((int)-pid));
+		return -1;
+	}
+	return (pid_t)pid;
+}
+
+/*
+ * Start the child through the spawner, starting that first if needed;
+ * a spawner that died (its parent thread ended) is replaced once.
+ */
+static pid_t
+sandbox_spawn(struct sandbox *sb, const struct sandbox_child *ch,
+    char **cause)
+{
+	pid_t	pid = -1;
+
+	if (sb->spawner != -1 && sb->spawn_owner != getpid())
+		sandbox_spawner_stop(sb);
+	for (int attempt = 0; attempt < 2 && pid == -1; attempt++) {
+		if (attempt > 0) {
+			log_warn("%s; starting another", *cause);
+			free(*cause);
+			*cause = NULL;
+		}
+		if (sb->spawner == -1 &&
+		    sandbox_spawner_start(sb, ch, cause) != 0)
+			return -1;
+		if ((pid = sandbox_spawner_ask(sb, ch, cause)) == -1 &&
+		    sb->spawner != -1)
+			return -1;
+	}
+	return pid;
 }
 
 /* Add one rlimit (soft = hard = v unless hard is given). */
@@ -933,7 +1203,7 @@ sandbox_kill(struct sandbox *sb, struct sandbox_wait *w, pid_t pid)
 		close(fd);
 	}
 	if (sb->cg != NULL)
-		cgroup_empty(sb->cg);
+		cgroup_empty(sb->cg, sb->spawner > 0 ? sb->spawner : 0);
 }
 
 /* Fill st from the final state report ("S" [cwd "\0" exports]). */
@@ -1065,7 +1335,6 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 	struct sandbox_child	 ch;
 	struct sandbox_wait	 w;
 	struct buf		 script;
-	char			*envp[8], *home = NULL;
 	int			 pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	int			 pstate[2] = { -1, -1 };
 	int			 pstatus[2] = { -1, -1 };
@@ -1118,16 +1387,8 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 	ch.gid = sb->gid;
 	ch.parent = getpid();
 	sandbox_child_limits(sb, cmd, &ch);
-	/* bwrap gets PATH only: its init's environ is readable inside. */
-	envp[0] = "PATH=/usr/bin:/bin";
-	envp[1] = NULL;
+	ch.envp = sb->envp;
 	if (sb->unsafe) {
-		xasprintf(&home, "HOME=%s", sb->workspace);
-		envp[1] = home;
-		envp[2] = "TMPDIR=/tmp";
-		envp[3] = "LANG=C.UTF-8";
-		envp[4] = "TERM=dumb";
-		envp[5] = NULL;
 		ch.path = "/bin/bash";
 		ch.argv = unsafe_argv;
 		ch.chdir = sb->workspace;
@@ -1147,16 +1408,20 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 		ch.fds[SANDBOX_FD_GROUP] = mfd[3];
 		ch.fds[SANDBOX_FD_STATUS] = pstatus[1];
 	}
-	ch.envp = envp;
 
 	oom = sb->cg != NULL ? cgroup_oom_kills(sb->cg) : 0;
 	start = clock_mono_us();
-	if ((pid = fork()) == -1) {
-		xasprintf(cause, "sandbox: fork: %s", strerror(errno));
-		goto out;
+	if (sb->cg != NULL || ch.stage != NULL) {
+		if ((pid = sandbox_spawn(sb, &ch, cause)) == -1)
+			goto out;
+	} else {
+		if ((pid = fork()) == -1) {
+			xasprintf(cause, "sandbox: fork: %s", strerror(errno));
+			goto out;
+		}
+		if (pid == 0)
+			sandbox_child_exec(&ch);
 	}
-	if (pid == 0)
-		sandbox_child_exec(&ch);
 	setpgid(pid, pid);
 	/* Only the child may hold the write ends, or EOF never comes. */
 	close(pout[1]);
@@ -1186,7 +1451,7 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 	sandbox_wait(sb, &w, pid, cc, start);
 	st->elapsed_us = clock_mono_us() - start;
 	if (sb->cg != NULL) {
-		cgroup_empty(sb->cg);
+		cgroup_empty(sb->cg, sb->spawner > 0 ? sb->spawner : 0);
 		st->oom = cgroup_oom_kills(sb->cg) > oom;
 	}
 	sandbox_wait_state(&w);
@@ -1211,7 +1476,6 @@ out:
 	for (int i = 0; i < 4; i++)
 		if (mfd[i] != -1)
 			close(mfd[i]);
-	free(home);
 	buf_clear(&script);
 	buf_clear(&w.state);
 	buf_clear(&w.status);

@@ -17,7 +17,10 @@
  *
  * sandbox_run() blocks; calls on one sandbox must not overlap, and the
  * calling thread must live until it returns (bwrap's --die-with-parent
- * follows the parent thread).
+ * follows the parent thread).  A root harness's first call also starts
+ * the sandbox's spawner (sandbox.c), a child that joins the cgroup once
+ * and starts every later command from inside it, with the first calling
+ * thread as their parent: that thread must live as long as the sandbox.
  */
 #ifndef PILOTHOUSE_SANDBOX_H
 #define PILOTHOUSE_SANDBOX_H

@@ -78,7 +78,9 @@ void		 wspath_clear(struct wspath *);
 int		 wspath_open(const struct wspath *, int);
 /*
  * Replace dirfd/name with len bytes atomically: a temporary file in the
- * same directory, fsync, rename.  mode and owner apply to the new file
+ * same directory, renamed over the name (no fsync: readers never see a
+ * torn file, but a host crash may lose recent contents; callers that
+ * need durability syncfs the workspace).  mode and owner apply to the new file
  * (an existing file's are the caller's to pass on).  Returns 0 or errno.
  */
 int		 wspath_write(int, const char *, const void *, size_t, mode_t,

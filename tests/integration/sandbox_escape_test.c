@@ -729,6 +729,58 @@ row_crash(void)
 	unlink(path);
 }
 
+/* Runs one command on its own thread, which then ends. */
+struct spawner_thread {
+	struct sandbox	*sb;
+	struct run	 r;
+};
+
+/* The thread: one call, then exit. */
+static void *
+spawner_thread_main(void *arg)
+{
+	struct spawner_thread	*t = arg;
+
+	sh_in(t->sb, &t->r, "echo one", 10000, NULL);
+	return NULL;
+}
+
+/*
+ * A root harness's sandbox starts commands from a spawner the first
+ * calling thread forks (its parent-death signal follows that thread).
+ * When that thread ends the spawner dies with it, and the next call,
+ * from another thread, must start another and work.
+ */
+static void
+row_spawner(void)
+{
+	struct sandbox_config	 cfg;
+	struct spawner_thread	 t;
+	struct sandbox		*s;
+	struct run		 r;
+	pthread_t		 th;
+	char			 path[600], *cause = NULL;
+
+	snprintf(path, sizeof path, "%s/ws-spawner", top);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.workspace = path;
+	cfg.limits = &limits;
+	if ((s = sandbox_create(&cfg, &cause)) == NULL)
+		fatalx("sandbox_create: %s", cause);
+	memset(&t, 0, sizeof t);
+	t.sb = s;
+	pthread_create(&th, NULL, spawner_thread_main, &t);
+	pthread_join(th, NULL);
+	ok(has(&t.r, "one") && t.r.st.code == 0,
+	    "spawner: a call from a thread that then ends runs");
+	run_free(&t.r);
+	sh_in(s, &r, "echo two", 10000, NULL);
+	ok(has(&r, "two") && r.st.code == 0 && r.st.end == SANDBOX_EXITED,
+	    "spawner: the next call, from another thread, runs too");
+	run_free(&r);
+	sandbox_free(s);
+}
+
 /* Row 37: a host UNIX socket outside is nowhere to be seen. */
 static void
 row_socket(void)
@@ -875,6 +927,7 @@ main(void)
 	rows_limits();
 	row_cancel();
 	row_crash();
+	row_spawner();
 	row_socket();
 	row_planted_bwrap();
 
