@@ -19,3 +19,5 @@ bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_sse_server_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/ingest.sh bench/fanin.sh bench/sdk_stream.mjs
+BENCH_BINS += bench/stream_count
+bench_stream_count_LDADD = $(TEST_LDADD)
