@@ -14,6 +14,28 @@ bench_store_ingest_SOURCES = bench/store_ingest.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_store_ingest_LDADD = $(TEST_LDADD)
 check_PROGRAMS += $(BENCH_BINS)
+
+# make bench-hands: the sandbox's cost (bench/sandbox.sh, needs hyperfine
+# and jq) and the file tools on a 100 KB file (bench/tools_bench).
+BENCH_BINS += bench/tools_bench
+bench_tools_bench_LDADD = $(TEST_LDADD)
+EXTRA_DIST += bench/sandbox.sh
+bench-hands: pilothouse$(EXEEXT) bench/tools_bench$(EXEEXT)
+	PILOTHOUSE=./pilothouse $(SHELL) $(srcdir)/bench/sandbox.sh
+	bench/tools_bench
+.PHONY: bench-hands
+# The brains: cost per streamed token (bench/brain_token) and, with
+# bench/brain.sh, end to end against the stand-in model server.
+BENCH_BRAIN_BINS = bench/brain_token bench/brain_first_delta
+bench_brain_token_LDADD = $(TEST_LDADD)
+bench_brain_first_delta_LDADD = $(TEST_LDADD)
+check_PROGRAMS += $(BENCH_BRAIN_BINS)
+EXTRA_DIST += bench/brain.sh
+# The console: indexing, keystroke -> frame, fleet scrolling, bytes.
+BENCH_BINS += bench/console_bench
+bench_console_bench_SOURCES = bench/console_bench.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_console_bench_LDADD = $(TEST_LDADD) -lutil
 BENCH_BINS += bench/sse_server
 bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
 	bench/bench_gen.h

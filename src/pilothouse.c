@@ -32,8 +32,8 @@ main(int argc, char **argv)
 	struct cmd_globals	 g;
 	char			*cause = NULL;
 	char			*help_argv[] = { "help", NULL };
+	char			*console_argv[] = { "console", NULL };
 	char			*version_argv[] = { "version", NULL };
-	char			*demo_argv[] = { "demo", NULL };
 	int			 ch;
 
 	setlocale(LC_ALL, "");
@@ -87,10 +87,12 @@ main(int argc, char **argv)
 		free(cause);
 		return CMD_EXIT_LOCAL;
 	}
-	if (argc == 0 && g.local && g.demo)
-		return cmd_dispatch(&g, 1, demo_argv);
-	if (argc == 0)
-		return cmd_dispatch(&g, 1, help_argv);
+	/* No command: the console, on the configured endpoint. */
+	if (argc == 0) {
+		ch = cmd_dispatch(&g, 1, console_argv);
+		log_close();
+		return ch;
+	}
 	ch = cmd_dispatch(&g, argc, argv);
 	log_close();
 	return ch;

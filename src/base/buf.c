@@ -113,6 +113,24 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return rv;
 }
 
+/*
+ * Append formatted text to a buffer without a real ceiling
+ * (BUF_UNBOUNDED): running out is fatal, as in xmalloc, so callers that
+ * build text of their own need not check.
+ */
+void
+buf_xprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rv;
+
+	va_start(ap, fmt);
+	rv = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (rv != 0)
+		fatalx("buf_xprintf: past the buffer's ceiling");
+}
+
 /* Append formatted text from a va_list. */
 int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)

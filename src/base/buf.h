@@ -36,6 +36,8 @@ int	 buf_printf(struct buf *, const char *, ...)
 	    AD_PRINTFLIKE(2, 3) AD_WARN_UNUSED;
 int	 buf_vprintf(struct buf *, const char *, va_list)
 	    AD_PRINTFLIKE(2, 0) AD_WARN_UNUSED;
+/* buf_printf for unbounded buffers: failing is fatal, like xmalloc. */
+void	 buf_xprintf(struct buf *, const char *, ...) AD_PRINTFLIKE(2, 3);
 void	 buf_consume(struct buf *, size_t);
 void	 buf_truncate(struct buf *, size_t);
 const char *buf_cstr(const struct buf *);

@@ -87,6 +87,9 @@ log_add_secret(const char *secret)
 		return;
 	pthread_mutex_lock(&log_lock);
 	for (size_t i = 0; i < LOG_MAX_SECRETS; i++) {
+		if (log_secrets[i] != NULL &&
+		    strcmp(log_secrets[i], secret) == 0)
+			break;		/* already known: keep the slots */
 		if (log_secrets[i] == NULL) {
 			log_secrets[i] = xstrdup(secret);
 			break;

@@ -15,29 +15,16 @@ static int	cmd_version_exec(struct cmd_globals *, int, char **);
 
 /* Every subcommand, in the order help lists them. */
 static const struct cmd_entry	cmd_table[] = {
-	{ "help", "[COMMAND]", "show help for pilothouse or one command",
-	  NULL, cmd_help_exec },
-	{ "sandbox", "exec [options] [--] COMMAND... | check [options]",
-	  "run a command in the tool sandbox, or check what it isolates",
-	  "exec options:\n"
-	  "  --workspace DIR     directory bound at /workspace (default: .)\n"
-	  "  --timeout SECONDS   wall-clock limit (default: 120)\n"
-	  "  --memory BYTES      memory limit, with k, m or g (default: 2g)\n"
-	  "  --pids N            process limit (default: 256)\n"
-	  "  --unsafe-no-sandbox run on this host with no isolation\n"
-	  "  --debug-uid0        keep kernel uid 0 inside (debugging only)\n"
-	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n"
-	  "check options:\n"
-	  "  --workspace DIR     probe with this workspace (default: a\n"
-	  "                      temporary directory)\n"
-	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n",
-	  cmd_sandbox_exec },
-	{ "tool", "NAME [--workspace DIR] [--unsafe-no-sandbox] JSON-INPUT",
-	  "run one built-in tool and print its result as JSON",
-	  "  --workspace DIR     the session workspace (default: .)\n"
-	  "  --unsafe-no-sandbox run bash on this host with no isolation\n",
-	  cmd_tool_exec },
-	{ "version", "", "print the version", NULL, cmd_version_exec },
+	{ "console", "[SESSION]", "open the operator console (the default)",
+	  NULL, cmd_console_exec },
+	{ "snapshot", "[--size WxH] [--session ID] [--keys KEYS] [--styles]",
+	  "print the console's screen, from the cache, as text",
+	  "  --size WxH       the screen size (default 100x30)\n"
+	  "  --session ID     open that session's timeline\n"
+	  "  --keys KEYS      type these keys first (names as in KEYS.md,\n"
+	  "                   separated by spaces)\n"
+	  "  --styles         follow each row with its style letters\n",
+	  cmd_snapshot_exec },
 	{ "sessions", "[--status S,...] [--json]", "list the sessions",
 	  "  --status S,...   only sessions in these states (idle, running,\n"
 	  "                   rescheduling, terminated)\n"
@@ -64,6 +51,17 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --until idle|terminated\n"
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
+	{ "export", "[--format jsonl] SESSION",
+	  "print a cached session's events, one JSON object per line",
+	  "  --format jsonl     the output format (the only one: the API's\n"
+	  "                     events-list objects, one per line, in log\n"
+	  "                     order)\n", cmd_export_exec },
+	{ "import", "[--session ID] FILE...",
+	  "add events from JSON lines or an events-list page to the cache",
+	  "  --session ID       the session the events belong to (default:\n"
+	  "                     the file name if it is a session id, else a\n"
+	  "                     new local id, which is printed)\n",
+	  cmd_import_exec },
 	{ "serve", "[--listen ADDR] [--key-file FILE] [--scenarios DIR] "
 	  "[--scripted-fast] [--heartbeat SECONDS] [--unsafe-no-sandbox] "
 	  "[--background | --stop]",
@@ -89,17 +87,29 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                       (default: four-agents)\n"
 	  "  FILE                 a manifest file (harness.md 4.5)\n",
 	  cmd_demo_exec },
-	{ "export", "[--format jsonl] SESSION",
-	  "print a cached session's events, one JSON object per line",
-	  "  --format jsonl     the output format (the only one: the API's\n"
-	  "                     events-list objects, one per line, in log\n"
-	  "                     order)\n", cmd_export_exec },
-	{ "import", "[--session ID] FILE...",
-	  "add events from JSON lines or an events-list page to the cache",
-	  "  --session ID       the session the events belong to (default:\n"
-	  "                     the file name if it is a session id, else a\n"
-	  "                     new local id, which is printed)\n",
-	  cmd_import_exec },
+	{ "sandbox", "exec [options] [--] COMMAND... | check [options]",
+	  "run a command in the tool sandbox, or check what it isolates",
+	  "exec options:\n"
+	  "  --workspace DIR     directory bound at /workspace (default: .)\n"
+	  "  --timeout SECONDS   wall-clock limit (default: 120)\n"
+	  "  --memory BYTES      memory limit, with k, m or g (default: 2g)\n"
+	  "  --pids N            process limit (default: 256)\n"
+	  "  --unsafe-no-sandbox run on this host with no isolation\n"
+	  "  --debug-uid0        keep kernel uid 0 inside (debugging only)\n"
+	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n"
+	  "check options:\n"
+	  "  --workspace DIR     probe with this workspace (default: a\n"
+	  "                      temporary directory)\n"
+	  "  --bwrap PATH        bubblewrap binary (default: /usr/bin/bwrap)\n",
+	  cmd_sandbox_exec },
+	{ "tool", "NAME [--workspace DIR] [--unsafe-no-sandbox] JSON-INPUT",
+	  "run one built-in tool and print its result as JSON",
+	  "  --workspace DIR     the session workspace (default: .)\n"
+	  "  --unsafe-no-sandbox run bash on this host with no isolation\n",
+	  cmd_tool_exec },
+	{ "help", "[COMMAND]", "show help for pilothouse or one command",
+	  NULL, cmd_help_exec },
+	{ "version", "", "print the version", NULL, cmd_version_exec },
 };
 
 static struct cancel	*cmd_cancel;

@@ -44,8 +44,13 @@ struct cmd_entry {
 
 struct cancel;
 
-/* Subcommands (cmd_<name>.c). */
+/* The subcommands (one cmd_<name>.c each). */
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
+
 int	 cmd_demo_exec(struct cmd_globals *, int, char **);
+int	 cmd_export_exec(struct cmd_globals *, int, char **);
+int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_sandbox_exec(struct cmd_globals *, int, char **);
 int	 cmd_serve_exec(struct cmd_globals *, int, char **);
 int	 cmd_tool_exec(struct cmd_globals *, int, char **);
@@ -58,6 +63,8 @@ int	 cmd_deny_exec(struct cmd_globals *, int, char **);
 int	 cmd_wait_exec(struct cmd_globals *, int, char **);
 int	 cmd_export_exec(struct cmd_globals *, int, char **);
 int	 cmd_import_exec(struct cmd_globals *, int, char **);
+int	 cmd_console_exec(struct cmd_globals *, int, char **);
+int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

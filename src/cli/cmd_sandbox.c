@@ -206,10 +206,12 @@ cmd_sandbox_report(struct sandbox *sb)
 	static const char *const cgroups[] = { "none", "v1", "v2" };
 	struct sandbox_info	 si;
 	char			*cause = NULL, mem[32], fsz[32], tmp[32];
+	char			 version[32];
 	int64_t			 start;
-	int			 rv;
+	int			 rv, vrv;
 
 	sandbox_describe(sb, &si);
+	vrv = sandbox_version(si.bwrap, version, sizeof version);
 	cmd_sandbox_size(mem, sizeof mem, si.limits.memory);
 	cmd_sandbox_size(fsz, sizeof fsz, si.limits.fsize);
 	cmd_sandbox_size(tmp, sizeof tmp, si.limits.tmp_size);
@@ -218,8 +220,8 @@ cmd_sandbox_report(struct sandbox *sb)
 		    "this host\n");
 		return CMD_EXIT_OK;
 	}
-	printf("bwrap:       %s %s (--bind-fd: %s)\n", si.bwrap, si.version,
-	    si.bind_fd ? "yes" : "no, binding the workspace by path");
+	printf("bwrap:       %s %s\n", si.bwrap, vrv == 0 ? version :
+	    vrv == 1 ? "(TOO OLD: needs >= 0.8.0)" : "(does not run)");
 	if (si.dropped)
 		printf("identity:    root harness; commands run as uid %u gid "
 		    "%u\n", (unsigned)si.uid, (unsigned)si.gid);

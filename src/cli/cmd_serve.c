@@ -27,6 +27,7 @@
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
 #include "cli/serve.h"
+#include "harness/brain_key.h"
 #include "harness/demo.h"
 #include "harness/harness.h"
 #include "harness/httpd.h"
@@ -35,6 +36,7 @@
 #define SERVE_START_MS		15000	/* --background waits this long */
 
 struct serve_opts {
+	const char	*config_path;	/* the global --config, or NULL */
 	const char	*listen;
 	const char	*key_file;
 	const char	*scenarios;
@@ -316,6 +318,8 @@ serve_run(const struct serve_opts *o, int ready_fd)
 	int			 rv = CMD_EXIT_LOCAL, l;
 
 	memset(&st, 0, sizeof st);
+	/* Before any thread: the key leaves the environment (sandbox.md 9). */
+	brain_key_take_env();
 	if ((rt = serve_runtime_dir(&cause)) == NULL)
 		goto fail;
 	xasprintf(&sock, "%s/harness.sock", rt);
@@ -366,6 +370,7 @@ serve_run(const struct serve_opts *o, int ready_fd)
 	hc.data_dir = data;
 	hc.scenarios_dir = o->scenarios;
 	hc.scripted_fast = o->fast;
+	hc.config_path = o->config_path;
 	hc.unsafe_no_sandbox = o->unsafe;
 	if (o->unsafe)
 		log_warn("serve: --unsafe-no-sandbox: tools run WITHOUT the "
@@ -548,6 +553,7 @@ cmd_serve_exec(struct cmd_globals *g, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.heartbeat = 15;
+	o.config_path = g->config_path;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':

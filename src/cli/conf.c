@@ -31,7 +31,9 @@ enum conf_kind {
 
 /*
  * Every key the file may hold.  A section ending in ".*" matches
- * "section.NAME" for any NAME.  Add a line here for each new key.
+ * "section.NAME" for any NAME; the key "*" matches any key (the console
+ * checks [keys] itself against its keymap).  Add a line here for each
+ * new key.
  */
 static const struct conf_key {
 	const char		*section;
@@ -42,6 +44,16 @@ static const struct conf_key {
 	{ "api", "key_file", CONF_PATH },
 	{ "context.*", "url", CONF_URL },
 	{ "context.*", "key_file", CONF_PATH },
+	{ "ui", "theme", CONF_STRING },
+	{ "ui", "backend", CONF_STRING },
+	{ "ui", "colors", CONF_STRING },
+	{ "ui", "ascii", CONF_STRING },
+	{ "ui", "mouse", CONF_STRING },
+	{ "ui", "notify", CONF_STRING },
+	{ "ui", "stall", CONF_STRING },
+	{ "ui", "header", CONF_STRING },
+	{ "ui", "hints", CONF_STRING },
+	{ "keys", "*", CONF_STRING },
 };
 
 struct conf {
@@ -107,7 +119,8 @@ conf_check(struct conf *cf, char **cause)
 			    section))
 				continue;
 			known_section = 1;
-			if (strcmp(conf_keys[j].key, key) == 0)
+			if (strcmp(conf_keys[j].key, key) == 0 ||
+			    strcmp(conf_keys[j].key, "*") == 0)
 				ck = &conf_keys[j];
 		}
 		if (!known_section) {
@@ -194,6 +207,14 @@ const char *
 conf_get(const struct conf *cf, const char *section, const char *key)
 {
 	return ini_get(cf->ini, section, key);
+}
+
+/* The i-th key of a section and its value, in file order, or NULL. */
+const char *
+conf_key_at(const struct conf *cf, const char *section, size_t i,
+    const char **value)
+{
+	return ini_key_at(cf->ini, section, i, value);
 }
 
 /* Read the key in name (relative to the config file, or ~/). */

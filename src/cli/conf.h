@@ -11,6 +11,8 @@
  *
  *   [api]            url = URL        key_file = PATH
  *   [context.NAME]   url = URL        key_file = PATH
+ *   [ui]             the console (cli/console_host.h)
+ *   [keys]           key rebindings (ui/keymap.h)
  *
  * Where the API is (conf_endpoint), first match wins:
  *   URL  1. --local: the local harness socket, started on demand
@@ -54,6 +56,10 @@ void		 conf_free(struct conf *);
 const char	*conf_path(const struct conf *);
 /* A value; NULL when unset.  Borrowed; valid until conf_free. */
 const char	*conf_get(const struct conf *, const char *, const char *);
+/* The i-th key of a section (file order) with its value, or NULL.
+ * Borrowed; valid until conf_free. */
+const char	*conf_key_at(const struct conf *, const char *, size_t,
+		    const char **);
 /* The default file: $XDG_CONFIG_HOME/pilothouse/config.  Caller frees. */
 char		*conf_default_path(void);
 /* The local harness socket ($XDG_RUNTIME_DIR/pilothouse/harness.sock). */

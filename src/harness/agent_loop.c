@@ -18,6 +18,7 @@
 #include "base/xmalloc.h"
 #include "harness/agent_loop.h"
 #include "harness/brain.h"
+#include "harness/compact.h"
 #include "harness/conversation.h"
 #include "harness/hjson.h"
 #include "harness/hstore.h"
@@ -453,7 +454,7 @@ agent_loop_turn_start(struct session *s)
 	servers = policy_mcp_servers(json_object_get(json_object_get(s->obj,
 	    "agent"), "tools"));
 	json_array_foreach(servers, i, name)
-		session_emit(s, "session.error", json_pack("{s{sssOss{ss}}}",
+		session_emit(s, "session.error", json_pack("{s{sssOsss{ss}}}",
 		    "error", "type", "mcp_connection_failed_error",
 		    "mcp_server_name", name, "message", "MCP servers cannot be "
 		    "reached from the local harness (no network); continuing "
@@ -572,6 +573,90 @@ agent_loop_backoff(int attempt)
 	return ms * 3 / 4 + (int64_t)rand_below((uint64_t)ms / 2);
 }
 
+/* A failed model request (or compaction): back off and retry, or give
+ * the turn up (lock held; dropped while waiting). */
+static void
+agent_loop_error(struct session *s, const struct brain_result *res)
+{
+	int	retry;
+
+	retry = res->retryable && s->attempt + 1 < AGENT_LOOP_MAX_ATTEMPTS;
+	session_emit(s, "session.error", json_pack("{s{ssss s{ss}}}",
+	    "error", "type", brain_error_type(res->status), "message",
+	    res->message, "retry_status", "type", retry ? "retrying" :
+	    "exhausted"), NULL, 0, NULL, NULL);
+	if (retry) {
+		int64_t	ms = res->retry_after_ms >= 0 ?
+		    res->retry_after_ms : agent_loop_backoff(s->attempt + 1);
+
+		session_emit(s, "session.status_rescheduled", json_object(),
+		    NULL, 0, NULL, NULL);
+		s->attempt++;
+		pthread_mutex_unlock(&s->lock);
+		cancel_sleep(&s->cancel, ms);
+		pthread_mutex_lock(&s->lock);
+	} else {
+		s->attempt = 0;
+		s->compact_now = 0;
+		agent_loop_take_messages(s, json_pack("{sb}", "x_flushed", 1));
+		agent_loop_idle(s, "retries_exhausted", NULL);
+	}
+}
+
+/*
+ * Replace the conversation by its summary (compact.h): the marker event
+ * keeps the summary private, and the next request starts from it.  Lock
+ * held; dropped while the brain works.
+ */
+static void
+agent_loop_compact(struct session *s, struct brain_request *req)
+{
+	struct brain_result	 res;
+	struct brain_usage	 usage;
+	struct brain		*brain;
+	char			*summary, *msg;
+
+	if (s->compactions >= COMPACT_MAX_IN_A_ROW) {
+		s->compactions = 0;
+		s->compact_now = 0;
+		session_emit(s, "session.error", json_pack("{s{ssss s{ss}}}",
+		    "error", "type", "compaction_limit_reached_error",
+		    "message", "the conversation was compacted 3 times in a "
+		    "row and still does not fit the model's context window",
+		    "retry_status", "type", "exhausted"), NULL, 0, NULL, NULL);
+		agent_loop_take_messages(s, json_pack("{sb}", "x_flushed", 1));
+		agent_loop_idle(s, "retries_exhausted", NULL);
+		return;
+	}
+	pthread_mutex_unlock(&s->lock);
+	brain = brain_create(req->model, harness_brain_env(s->h));
+	req->model = brain->model;
+	summary = compact_summarise(brain, req, &s->cancel, &res, &usage);
+	brain_free(brain);
+	pthread_mutex_lock(&s->lock);
+	agent_loop_add_usage(s, &usage);
+	if (res.status == BRAIN_CANCELLED || s->interrupt ||
+	    harness_stopping(s->h)) {
+		free(summary);
+		return;		/* the interrupt (or the restart) takes over */
+	}
+	if (summary == NULL) {
+		xasprintf(&msg, "compacting the conversation: %s",
+		    res.message);
+		snprintf(res.message, sizeof res.message, "%s", msg);
+		free(msg);
+		agent_loop_error(s, &res);
+		return;
+	}
+	s->compactions++;
+	s->compact_now = 0;
+	s->last_input = 0;
+	s->attempt = 0;
+	session_emit(s, "agent.thread_context_compacted", json_object(),
+	    json_pack("{ss}", "summary", summary), 0, NULL, NULL);
+	free(summary);
+}
+
 /* One model request (lock held; dropped while the brain streams). */
 static void
 agent_loop_model(struct session *s)
@@ -584,7 +669,7 @@ agent_loop_model(struct session *s)
 	char			*sys_extra = NULL, *system = NULL, *cause = NULL;
 	char			*model, span[RAND_ID_LEN];
 	const char		*agent_sys;
-	int			 retry;
+	int64_t			 window;
 
 	if (s->rounds >= AGENT_LOOP_MAX_ROUNDS) {
 		session_emit(s, "session.error", json_pack("{s{ssss s{ss}}}",
@@ -616,8 +701,6 @@ agent_loop_model(struct session *s)
 	tools = policy_brain_tools(json_object_get(agent, "tools"));
 	model = xstrdup(hjson_str(json_object_get(agent, "model"), "id") ?
 	    hjson_str(json_object_get(agent, "model"), "id") : "");
-	session_emit(s, "span.model_request_start", json_object(), NULL, 0,
-	    span, NULL);
 	memset(&req, 0, sizeof req);
 	req.model = model;
 	req.system = system;
@@ -627,6 +710,14 @@ agent_loop_model(struct session *s)
 	req.attempt = s->attempt;
 	req.session_id = s->id;
 	req.workdir = agent_loop_workdir(s);
+	window = compact_window(harness_brain_env(s->h)->config_path, model);
+	if ((window >= 0 && s->compact_now) ||
+	    compact_due(s->last_input, window)) {
+		agent_loop_compact(s, &req);
+		goto out;
+	}
+	session_emit(s, "span.model_request_start", json_object(), NULL, 0,
+	    span, NULL);
 	turn_init(&t, s, json_object_get(agent, "tools"), req.workdir);
 	pthread_mutex_unlock(&s->lock);
 
@@ -641,11 +732,15 @@ agent_loop_model(struct session *s)
 	    "cache_creation_input_tokens", (json_int_t)t.usage.cache_write,
 	    "cache_read_input_tokens", (json_int_t)t.usage.cache_read);
 	agent_loop_add_usage(s, &t.usage);
-	if (res.status == BRAIN_OK && t.stopped && !s->interrupt) {
+	if (res.status == BRAIN_OK && t.stopped && !s->interrupt &&
+	    (t.stop != BRAIN_STOP_CONTEXT || window < 0)) {
 		static const char *const stops[] = { "end_turn", "tool_use",
 		    "max_tokens", "refusal", "pause_turn", "context" };
 
 		s->attempt = 0;
+		s->compactions = 0;
+		s->last_input = t.usage.input + t.usage.cache_read +
+		    t.usage.cache_write;
 		priv = json_pack("{ss}", "stop", stops[t.stop]);
 		if (t.stop_details != NULL)
 			json_object_set(priv, "stop_details", t.stop_details);
@@ -666,37 +761,26 @@ agent_loop_model(struct session *s)
 		    "model_usage", usage), json_pack("{ss}", "stop",
 		    "interrupted"), 0, NULL, NULL);
 		s->interrupt = 1;
-	} else {
-		if (res.status == BRAIN_OK)
-			brain_result_fail(&res, BRAIN_E_PROTOCOL, 1, "the model "
-			    "stream ended without a stop");
-		retry = res.retryable && s->attempt + 1 < AGENT_LOOP_MAX_ATTEMPTS;
+	} else if (window >= 0 && (res.status == BRAIN_E_CONTEXT ||
+	    (res.status == BRAIN_OK && t.stop == BRAIN_STOP_CONTEXT))) {
+		/* Over the window: compact, then ask again (harness.md 3.8). */
 		session_emit(s, "span.model_request_end", json_pack("{sssbso}",
 		    "model_request_start_id", span, "is_error", 1,
 		    "model_usage", usage), json_pack("{sb}", "discard", 1), 0,
 		    NULL, NULL);
-		session_emit(s, "session.error", json_pack("{s{ssss s{ss}}}",
-		    "error", "type", brain_error_type(res.status), "message",
-		    res.message, "retry_status", "type", retry ? "retrying" :
-		    "exhausted"), NULL, 0, NULL, NULL);
-		if (retry) {
-			int64_t	ms = res.retry_after_ms >= 0 ?
-			    res.retry_after_ms : agent_loop_backoff(s->attempt + 1);
-
-			session_emit(s, "session.status_rescheduled",
-			    json_object(), NULL, 0, NULL, NULL);
-			s->attempt++;
-			pthread_mutex_unlock(&s->lock);
-			cancel_sleep(&s->cancel, ms);
-			pthread_mutex_lock(&s->lock);
-		} else {
-			s->attempt = 0;
-			agent_loop_take_messages(s, json_pack("{sb}",
-			    "x_flushed", 1));
-			agent_loop_idle(s, "retries_exhausted", NULL);
-		}
+		s->compact_now = 1;
+	} else {
+		if (res.status == BRAIN_OK)
+			brain_result_fail(&res, BRAIN_E_PROTOCOL, 1, "the model "
+			    "stream ended without a stop");
+		session_emit(s, "span.model_request_end", json_pack("{sssbso}",
+		    "model_request_start_id", span, "is_error", 1,
+		    "model_usage", usage), json_pack("{sb}", "discard", 1), 0,
+		    NULL, NULL);
+		agent_loop_error(s, &res);
 	}
 	turn_clear(&t);
+out:
 	json_decref(messages);
 	json_decref(tools);
 	json_decref(agent);

@@ -10,6 +10,8 @@
 #include "base/compiler.h"
 #include "base/xmalloc.h"
 #include "harness/brain.h"
+#include "harness/brain_anthropic.h"
+#include "harness/brain_openai.h"
 
 /* A prefix of the model string and the backend serving it. */
 struct brain_route {
@@ -19,9 +21,11 @@ struct brain_route {
 	const struct brain_ops	*ops;
 };
 
-/* The backends built in; later brains add a line here. */
+/* The backends built in, first match wins; "" takes every model left. */
 static const struct brain_route brain_routes[] = {
 	{ "scripted:", brain_scripted_create, &brain_scripted_ops },
+	{ "local:", brain_openai_create, &brain_openai_ops },
+	{ "", brain_anthropic_create, &brain_anthropic_ops },
 };
 
 static void	brain_unavailable_next_turn(void *, const struct brain_request *,
@@ -54,14 +58,9 @@ brain_create(const char *model, const struct brain_env *env)
 		}
 		break;
 	}
-	if (cause == NULL && strncmp(model, "local:", 6) == 0)
-		xasprintf(&cause, "model \"%s\": this harness has no "
-		    "OpenAI-compatible brain for local: models yet; use "
-		    "scripted:NAME", model);
-	else if (cause == NULL)
-		xasprintf(&cause, "model \"%s\": no network and no model "
-		    "backend for it in the local harness; use local: or "
-		    "scripted:", model);
+	if (cause == NULL)
+		xasprintf(&cause, "model \"%s\": no brain can serve it; use "
+		    "local:ALIAS or scripted:NAME", model);
 	if (b->model == NULL)
 		b->model = xstrdup(model);
 	b->ops = &brain_unavailable_ops;

@@ -24,10 +24,12 @@
  * the same thing.
  *
  * Brains are chosen by the model string (harness.md section 5.7):
- * brain_create() routes "scripted:NAME" to the scripted brain; other
- * prefixes are routed to backends registered in brain.c's table.  A model
- * string with no usable backend gets a brain whose every call fails with
- * a non-retryable BRAIN_E_REQUEST naming the problem, so the session
+ * brain_create() routes "scripted:NAME" to the scripted brain, "local:ALIAS"
+ * to the OpenAI-compatible brain (brain_openai.h) and anything else to
+ * the Anthropic Messages API (brain_anthropic.h), as brain.c's table
+ * says.  A model whose backend cannot be made (a missing [brain.ALIAS],
+ * a bad config value) gets a brain whose every call fails with a
+ * non-retryable BRAIN_E_REQUEST naming the problem, so the session
  * shows a model_request_failed_error instead of hanging.
  */
 #ifndef PILOTHOUSE_BRAIN_H
@@ -161,6 +163,8 @@ struct brain {
 struct brain_env {
 	struct scenario_set	*scenarios;	/* scripted: the scenario files */
 	int			 scripted_fast;	/* --scripted-fast */
+	const char		*config_path;	/* --config FILE, or NULL for
+						   the default (brain_config.h) */
 };
 
 /*

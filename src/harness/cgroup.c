@@ -230,7 +230,8 @@ cgroup_create(const struct sandbox_limits *l, const char **why)
 	int		 rv, v2;
 
 	buf_init(&ctl, 4096);
-	v2 = cgroup_read("/sys/fs/cgroup/cgroup.controllers", &ctl) == 0 && strstr(buf_cstr(&ctl), "memory") != NULL &&
+	v2 = cgroup_read("/sys/fs/cgroup/cgroup.controllers", &ctl) == 0 &&
+	    strstr(buf_cstr(&ctl), "memory") != NULL &&
 	    strstr(buf_cstr(&ctl), "pids") != NULL;
 	buf_clear(&ctl);
 	if (!v2 && (access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) != 0 ||

@@ -190,12 +190,28 @@ conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 			json_decref(cv->assistant);
 		}
 		cv->assistant = NULL;
-	} else if (cv->assistant != NULL && strcmp(type, "agent.thinking") == 0)
+	} else if (cv->assistant != NULL && strcmp(type, "agent.thinking") ==
+	    0 && json_is_true(json_object_get(priv, "redacted")))
+		/* The opaque data was kept where the signature goes. */
+		json_array_append_new(cv->assistant, json_pack("{ssss}",
+		    "type", "redacted_thinking", "data", hjson_str(priv,
+		    "signature") ? hjson_str(priv, "signature") : ""));
+	else if (cv->assistant != NULL && strcmp(type, "agent.thinking") == 0)
 		json_array_append_new(cv->assistant, json_pack("{ssssss}",
 		    "type", "thinking", "thinking", hjson_str(priv, "thinking") ?
 		    hjson_str(priv, "thinking") : "", "signature",
 		    hjson_str(priv, "signature") ? hjson_str(priv,
 		    "signature") : ""));
+	else if (strcmp(type, "agent.thread_context_compacted") == 0 &&
+	    hjson_str(priv, "summary") != NULL) {
+		/* Everything before the marker becomes its summary. */
+		json_array_clear(cv->messages);
+		json_array_append_new(cv->messages, json_pack(
+		    "{sss[{ssss}{ssss}]}", "role", "user", "content", "type",
+		    "text", "text", "The conversation so far was compacted; "
+		    "this is its summary.", "type", "text", "text",
+		    hjson_str(priv, "summary")));
+	}
 	else if (cv->assistant != NULL && strcmp(type, "agent.message") == 0) {
 		content = json_object_get(ev, "content");
 		json_array_foreach(content, i, blk)
@@ -209,7 +225,7 @@ conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 			tid = hjson_str(ev, "id");
 		json_object_set_new(cv->tool_ids, hjson_str(ev, "id"),
 		    json_string(tid));
-		json_array_append_new(cv->assistant, json_pack("{sssssOss}",
+		json_array_append_new(cv->assistant, json_pack("{sssssssOss}",
 		    "type", "tool_use", "id", tid, "name", hjson_str(ev,
 		    "name"), "input", json_object_get(ev, "input"), "x_event",
 		    hjson_str(ev, "id")));

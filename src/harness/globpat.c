@@ -5,7 +5,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <errno.h>
-#include <stdarg.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,20 +221,6 @@ globpat_expand(const char *s, struct globpat_list *out)
 	globpat_list_add(out, xstrdup(s));
 }
 
-/* Append to a regex being built; the buffers are unbounded. */
-static void AD_PRINTFLIKE(2, 3)
-globpat_emit(struct buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	rv;
-
-	va_start(ap, fmt);
-	rv = buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	if (rv != 0)
-		fatalx("globpat: buffer overflow");
-}
-
 /* Whether a segment has any wildcard (else it is compared literally). */
 static int
 globpat_magic(const char *seg)
@@ -256,8 +241,8 @@ static void
 globpat_re_char(struct buf *re, char c)
 {
 	if (strchr("\\^$.|?*+()[]{}/", c) != NULL)
-		globpat_emit(re, "%c", '\\');
-	globpat_emit(re, "%c", c);
+		buf_xprintf(re, "%c", '\\');
+	buf_xprintf(re, "%c", c);
 }
 
 /* The index just past the ']' closing a class at p[0] == '[', or 0. */
@@ -291,27 +276,28 @@ globpat_re_class(struct buf *re, const char *p, size_t end)
 {
 	size_t	i = 1;
 
-	globpat_emit(re, "%c", '[');
+	buf_xprintf(re, "%c", '[');
 	if (p[i] == '!' || p[i] == '^') {
-		globpat_emit(re, "%c", '^');
+		buf_xprintf(re, "%c", '^');
 		i++;
 	}
 	if (p[i] == ']') {
-		globpat_emit(re, "%s", "\\]");
+		buf_xprintf(re, "%s", "\\]");
 		i++;
 	}
 	for (; i < end - 1; i++) {
 		if (p[i] == '[' && p[i + 1] == ':') {
 			const char *e = strstr(p + i + 2, ":]");
 
-			globpat_emit(re, "%.*s", (int)((size_t)(e - p) + 2 - i), p + i);
+			buf_xprintf(re, "%.*s", (int)((size_t)(e - p) + 2 - i),
+			    p + i);
 			i = (size_t)(e - p) + 1;
 		} else if (p[i] == '[' || p[i] == '\\')
-			globpat_emit(re, "\\%c", p[i]);
+			buf_xprintf(re, "\\%c", p[i]);
 		else
-			globpat_emit(re, "%c", p[i]);
+			buf_xprintf(re, "%c", p[i]);
 	}
-	globpat_emit(re, "%c", ']');
+	buf_xprintf(re, "%c", ']');
 }
 
 /* The index of the ')' closing an extglob opened at p[1] == '(', or 0. */
@@ -349,7 +335,7 @@ globpat_re_ext(struct buf *re, const char *p, size_t end, const char *tail,
 	size_t		start = 2;
 
 	buf_init(&alts, BUF_UNBOUNDED);
-	globpat_emit(&alts, "%s", "");
+	buf_xprintf(&alts, "%s", "");
 	for (size_t i = 2; i <= end; i++) {
 		if (p[i] == '(')
 			depth++;
@@ -362,29 +348,29 @@ globpat_re_ext(struct buf *re, const char *p, size_t end, const char *tail,
 				i += e - 1;
 		} else if ((p[i] == '|' && depth == 0) || i == end) {
 			if (alts.len > 0)
-				globpat_emit(&alts, "%c", '|');
+				buf_xprintf(&alts, "%c", '|');
 			globpat_re_seq(&alts, p + start, i - start, first);
 			start = i + 1;
 		}
 	}
 	switch (p[0]) {
 	case '@':
-		globpat_emit(re, "(?:%s)", alts.data);
+		buf_xprintf(re, "(?:%s)", alts.data);
 		break;
 	case '?':
-		globpat_emit(re, "(?:%s)?", alts.data);
+		buf_xprintf(re, "(?:%s)?", alts.data);
 		break;
 	case '+':
-		globpat_emit(re, "(?:%s)+", alts.data);
+		buf_xprintf(re, "(?:%s)+", alts.data);
 		break;
 	case '*':
-		globpat_emit(re, "(?:%s)*", alts.data);
+		buf_xprintf(re, "(?:%s)*", alts.data);
 		break;
 	case '!':
 		/* Anything that is not one of them followed by the rest. */
-		globpat_emit(re, "(?:(?!(?:%s)", alts.data);
+		buf_xprintf(re, "(?:(?!(?:%s)", alts.data);
 		globpat_re_seq(re, tail, tlen, 0);
-		globpat_emit(re, "$)%s[^/]*?)", first ? "(?!\\.)" : "");
+		buf_xprintf(re, "$)%s[^/]*?)", first ? "(?!\\.)" : "");
 		break;
 	}
 	buf_clear(&alts);
@@ -412,18 +398,18 @@ globpat_re_seq(struct buf *re, const char *p, size_t len, int first)
 			i += end + 1;
 		} else if (q[0] == '*') {
 			if (at_start)
-				globpat_emit(re, "%s", "(?!\\.)");
+				buf_xprintf(re, "%s", "(?!\\.)");
 			while (i < len && seq[i] == '*')
 				i++;
-			globpat_emit(re, "%s", "[^/]*?");
+			buf_xprintf(re, "%s", "[^/]*?");
 		} else if (q[0] == '?') {
 			if (at_start)
-				globpat_emit(re, "%s", "(?!\\.)");
-			globpat_emit(re, "%s", "[^/]");
+				buf_xprintf(re, "%s", "(?!\\.)");
+			buf_xprintf(re, "%s", "[^/]");
 			i++;
 		} else if (q[0] == '[' && (end = globpat_class_end(q)) > 0) {
 			if (at_start)
-				globpat_emit(re, "%s", "(?!\\.)");
+				buf_xprintf(re, "%s", "(?!\\.)");
 			globpat_re_class(re, q, end);
 			i += end;
 		} else {
@@ -452,9 +438,9 @@ globpat_seg_init(struct globpat_seg *sg, const char *seg)
 		return;
 	}
 	buf_init(&re, BUF_UNBOUNDED);
-	globpat_emit(&re, "%c", '^');
+	buf_xprintf(&re, "%c", '^');
 	globpat_re_seq(&re, seg, strlen(seg), 1);
-	globpat_emit(&re, "%c", '$');
+	buf_xprintf(&re, "%c", '$');
 	sg->re = pcre2_compile((PCRE2_SPTR)re.data, re.len,
 	    PCRE2_UTF|PCRE2_UCP|PCRE2_MATCH_INVALID_UTF|PCRE2_DOLLAR_ENDONLY,
 	    &err, &off, NULL);

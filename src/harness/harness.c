@@ -297,6 +297,7 @@ harness_create(const struct harness_config *cfg, char **cause)
 	free(config);
 	h->env.scenarios = h->scenarios;
 	h->env.scripted_fast = cfg->scripted_fast;
+	h->env.config_path = cfg->config_path;
 	h->pool = workpool_create();
 	h->timer = htimer_create();
 	return h;

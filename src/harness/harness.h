@@ -33,6 +33,8 @@ struct harness_config {
 	const char	*data_dir;	/* harness.db and sandboxes/ */
 	const char	*scenarios_dir;	/* --scenarios DIR, or NULL */
 	int		 scripted_fast;	/* --scripted-fast */
+	const char	*config_path;	/* --config FILE or NULL; borrowed
+					   for the harness's life */
 	int		 unsafe_no_sandbox;
 	size_t		 stream_budget;	/* bytes a stream may lag; 0: default */
 	struct loop	*loop;		/* timers run here; borrowed */

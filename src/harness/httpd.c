@@ -31,11 +31,19 @@
 #define HTTPD_MAX_LIST		1000
 #define HTTPD_MAX_FILTERS	64
 
+/* One listener: the handler's closure says which daemon a request came in on. */
+struct httpd_listener {
+	struct httpd		*d;
+	int			 tcp;
+};
+
 struct httpd {
 	struct httpd_config	 cfg;
 	char			*key;
 	struct MHD_Daemon	*unix_d;
 	struct MHD_Daemon	*tcp_d;
+	struct httpd_listener	 unix_l;
+	struct httpd_listener	 tcp_l;
 };
 
 /* One request in progress (MHD's con_cls). */
@@ -782,9 +790,9 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	struct httpd		*d = cls;
+	struct httpd_listener	*l = cls;
+	struct httpd		*d = l->d;
 	struct httpd_req	*r = *con_cls;
-	const union MHD_ConnectionInfo *ci;
 	char			 seg[8][RAND_ID_LEN + 16];
 	const char		*cl;
 	json_t			*body = NULL, *out = NULL;
@@ -794,7 +802,6 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	size_t			 n;
 	long long		 len;
 	char			*cause = NULL;
-	int			 tcp;
 
 	if (r == NULL) {
 		r = xcalloc(1, sizeof *r);
@@ -802,6 +809,16 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&r->body, d->cfg.max_body);
 		rand_id("req", r->request_id, sizeof r->request_id);
 		*con_cls = r;
+		/*
+		 * The TCP listener needs the key, checked before any body is
+		 * read.  (MHD_CONNECTION_INFO_DAEMON names the pool worker,
+		 * not the daemon we started, so the closure tells.)
+		 */
+		if (l->tcp && !httpd_authorised(d, conn))
+			return httpd_fail(conn, r, 401, "authentication_error",
+			    "missing or invalid API key: send the key from "
+			    "the harness's --key-file as x-api-key or "
+			    "Authorization: Bearer");
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    "Content-Length");
 		if (cl != NULL && str_to_ll(cl, 0, INT64_MAX, &len,
@@ -825,13 +842,6 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		return httpd_fail(conn, r, 413, "request_too_large",
 		    "the request body is larger than %zu bytes",
 		    d->cfg.max_body);
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
-	tcp = ci != NULL && ci->daemon == d->tcp_d;
-	if (tcp && !httpd_authorised(d, conn))
-		return httpd_fail(conn, r, 401, "authentication_error",
-		    "missing or invalid API key: send the key from the "
-		    "harness's --key-file as x-api-key or Authorization: "
-		    "Bearer");
 	if (strcmp(method, "POST") == 0 && r->body.len > 0) {
 		body = json_loadb(r->body.data, r->body.len,
 		    JSON_REJECT_DUPLICATES, &jerr);
@@ -891,13 +901,14 @@ httpd_log(void *arg, const char *fmt, va_list ap)
 
 /* One daemon on a listening descriptor. */
 static struct MHD_Daemon *
-httpd_daemon(struct httpd *d, int fd, char **cause)
+httpd_daemon(struct httpd_listener *l, int fd, char **cause)
 {
+	struct httpd		*d = l->d;
 	struct MHD_Daemon	*md;
 
 	md = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    httpd_handler, d,
+	    httpd_handler, l,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, d,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)65536,
@@ -922,15 +933,17 @@ httpd_start(const struct httpd_config *cfg, char **cause)
 	if (d->cfg.threads == 0)
 		d->cfg.threads = 2;
 	d->key = cfg->key != NULL ? xstrdup(cfg->key) : NULL;
-	if (cfg->unix_fd != -1 && (d->unix_d = httpd_daemon(d, cfg->unix_fd,
-	    cause)) == NULL)
+	d->unix_l.d = d->tcp_l.d = d;
+	d->tcp_l.tcp = 1;
+	if (cfg->unix_fd != -1 && (d->unix_d = httpd_daemon(&d->unix_l,
+	    cfg->unix_fd, cause)) == NULL)
 		goto fail;
 	if (cfg->tcp_fd != -1) {
 		if (d->key == NULL) {
 			xasprintf(cause, "TCP needs a key (--key-file)");
 			goto fail;
 		}
-		if ((d->tcp_d = httpd_daemon(d, cfg->tcp_fd, cause)) == NULL)
+		if ((d->tcp_d = httpd_daemon(&d->tcp_l, cfg->tcp_fd, cause)) == NULL)
 			goto fail;
 	}
 	return d;

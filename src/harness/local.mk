@@ -21,9 +21,21 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/tool.h \
 	%reldir%/cgroup.c %reldir%/cgroup.h \
 	%reldir%/globpat.c %reldir%/globpat.h \
+	%reldir%/jsregex.c %reldir%/jsregex.h \
 	%reldir%/sandbox.c %reldir%/sandbox.h \
 	%reldir%/seccomp.c %reldir%/seccomp.h \
 	%reldir%/tool_bash.c %reldir%/tool_edit.c %reldir%/tool_glob.c \
 	%reldir%/tool_grep.c %reldir%/tool_impl.h %reldir%/tool_read.c \
 	%reldir%/tool_write.c %reldir%/toolbox.c \
 	%reldir%/wspath.c %reldir%/wspath.h
+# How the hands are built, and how they differ from the reference toolset.
+EXTRA_DIST += doc/sandbox.md
+src_libpilothouse_a_SOURCES += \
+	%reldir%/brain_anthropic.c %reldir%/brain_anthropic.h \
+	%reldir%/brain_config.c %reldir%/brain_config.h \
+	%reldir%/brain_http.c %reldir%/brain_http.h \
+	%reldir%/brain_key.c %reldir%/brain_key.h \
+	%reldir%/brain_openai.c %reldir%/brain_openai.h \
+	%reldir%/brain_stream.c %reldir%/brain_stream.h \
+	%reldir%/compact.c %reldir%/compact.h
+EXTRA_DIST += doc/brains.md

@@ -280,7 +280,7 @@ policy_mcp_toolset(json_t *in, json_t *servers, const char *where,
 	if ((dc = policy_default_config(json_object_get(in, "default_config"),
 	    "always_ask", where, cause)) == NULL)
 		return NULL;
-	out = json_pack("{sssso}", "type", "mcp_toolset", "mcp_server_name",
+	out = json_pack("{ssssso}", "type", "mcp_toolset", "mcp_server_name",
 	    server, "default_config", dc);
 	configs = json_array();
 	json_object_set_new(out, "configs", configs);

@@ -38,17 +38,19 @@
 #include "harness/seccomp.h"
 
 /*
- * Descriptor numbers in the child.  bwrap reads 4..7 during setup and
+ * Descriptor numbers in the child.  bwrap reads 4..6 during setup and
  * closes them; 3 is the state pipe the wrapper script reports through
- * (closed for the command itself); 8 is bwrap's JSON status.
+ * (the command itself gets /dev/null there); 7 is bwrap's JSON status.
+ * No descriptor of the workspace is passed: bwrap would leave it open
+ * inside, and a directory descriptor from outside the sandbox's mount
+ * namespace is a way out of it.
  */
 #define SANDBOX_FD_STATE	3
-#define SANDBOX_FD_WORKSPACE	4
-#define SANDBOX_FD_SECCOMP	5
-#define SANDBOX_FD_PASSWD	6
-#define SANDBOX_FD_GROUP	7
-#define SANDBOX_FD_STATUS	8
-#define SANDBOX_NFDS		9
+#define SANDBOX_FD_SECCOMP	4
+#define SANDBOX_FD_PASSWD	5
+#define SANDBOX_FD_GROUP	6
+#define SANDBOX_FD_STATUS	7
+#define SANDBOX_NFDS		8
 
 #define SANDBOX_STATE_MAX	(68 * 1024)	/* cwd + exports */
 #define SANDBOX_HEAD_MAX	2048		/* bwrap's error text */
@@ -65,8 +67,6 @@ struct sandbox {
 	char			*workspace;	/* host path */
 	char			*root;		/* the path commands see */
 	char			*bwrap;
-	char			 version[32];
-	int			 bind_fd;	/* bwrap knows --bind-fd */
 	int			 wsfd;		/* O_PATH of the workspace */
 	int			 unsafe;
 	int			 drop;		/* setresuid in the child */
@@ -109,18 +109,6 @@ struct sandbox_child {
 	pid_t			 parent;
 };
 
-/* The version check is the same for every sandbox of the process. */
-struct sandbox_bwrap_cache {
-	pthread_mutex_t		 lock;
-	char			*path;
-	char			 version[32];
-	int			 bind_fd;
-};
-static struct sandbox_bwrap_cache sandbox_bwrap = {
-	PTHREAD_MUTEX_INITIALIZER, NULL, "", 0
-};
-
-static int	sandbox_check_bwrap(struct sandbox *, char **);
 static int	sandbox_identity_init(struct sandbox *,
 		    const struct sandbox_config *, char **);
 static void	sandbox_build_argv(struct sandbox *);
@@ -225,8 +213,15 @@ sandbox_create(const struct sandbox_config *cfg, char **cause)
 		sb->root = xstrdup(sb->workspace);
 	} else {
 		sb->root = xstrdup(SANDBOX_ROOT);
-		if (sandbox_check_bwrap(sb, cause) != 0)
+		if (access(sb->bwrap, X_OK) != 0 || sb->bwrap[0] != '/') {
+			xasprintf(cause, "cannot run %s (%s): the sandbox "
+			    "needs bubblewrap >= 0.8.0; install it (apt-get "
+			    "install bubblewrap), or run tools without "
+			    "isolation with --unsafe-no-sandbox", sb->bwrap,
+			    sb->bwrap[0] != '/' ? "not an absolute path" :
+			    strerror(errno));
 			goto fail;
+		}
 		if (seccomp_build(&sb->seccomp, cause) != 0)
 			goto fail;
 		xasprintf(&sb->passwd, "agent:x:%u:%u:agent:%s:/bin/bash\n",
@@ -288,8 +283,6 @@ sandbox_describe(const struct sandbox *sb, struct sandbox_info *si)
 {
 	memset(si, 0, sizeof *si);
 	si->bwrap = sb->bwrap;
-	si->version = sb->version;
-	si->bind_fd = sb->bind_fd;
 	si->unsafe = sb->unsafe;
 	si->dropped = sb->drop;
 	si->uid = sb->uid;
@@ -346,68 +339,26 @@ sandbox_capture(const char *path, const char *arg, struct buf *out)
 }
 
 /*
- * Check that bwrap is where we expect, is at least 0.8.0 (--disable-
- * userns, --size) and whether it has --bind-fd.  The answer is cached for
- * the process: it cannot change while we run.
+ * The version bwrap reports ("0.8.0") into out, for pilothouse sandbox
+ * check; sandboxes themselves do not ask, since a bwrap older than 0.8.0
+ * refuses --disable-userns and the first sandbox says so.  -1 if bwrap
+ * does not run or prints something else.
  */
-static int
-sandbox_check_bwrap(struct sandbox *sb, char **cause)
+int
+sandbox_version(const char *bwrap, char *out, size_t len)
 {
-	struct sandbox_bwrap_cache	*c = &sandbox_bwrap;
-	struct buf			 out;
-	unsigned			 major, minor, patch;
-	int				 rv = -1;
+	struct buf	b;
+	unsigned	major, minor, patch;
+	int		rv = -1;
 
-	if (sb->bwrap[0] != '/') {
-		xasprintf(cause, "bwrap path %s is not absolute", sb->bwrap);
-		return -1;
+	buf_init(&b, 4096);
+	if (sandbox_capture(bwrap, "--version", &b) == 0 &&
+	    sscanf(buf_cstr(&b), "bubblewrap %u.%u.%u", &major, &minor,
+	    &patch) == 3) {
+		snprintf(out, len, "%u.%u.%u", major, minor, patch);
+		rv = major > 0 || minor >= 8 ? 0 : 1;
 	}
-	pthread_mutex_lock(&c->lock);
-	if (c->path != NULL && strcmp(c->path, sb->bwrap) == 0) {
-		str_lcpy(sb->version, c->version, sizeof sb->version);
-		sb->bind_fd = c->bind_fd;
-		pthread_mutex_unlock(&c->lock);
-		return 0;
-	}
-	buf_init(&out, 65536);
-	if (access(sb->bwrap, X_OK) != 0) {
-		xasprintf(cause, "cannot run %s (%s): the sandbox needs "
-		    "bubblewrap >= 0.8.0; install it (apt-get install "
-		    "bubblewrap), or run tools without isolation with "
-		    "--unsafe-no-sandbox", sb->bwrap, strerror(errno));
-		goto out;
-	}
-	if (sandbox_capture(sb->bwrap, "--version", &out) != 0) {
-		xasprintf(cause, "%s --version failed: the sandbox needs "
-		    "bubblewrap >= 0.8.0; reinstall it (apt-get install "
-		    "bubblewrap)", sb->bwrap);
-		goto out;
-	}
-	if (sscanf(buf_cstr(&out), "bubblewrap %u.%u.%u", &major, &minor,
-	    &patch) != 3) {
-		xasprintf(cause, "%s --version printed \"%.40s\", not a "
-		    "bubblewrap version", sb->bwrap, buf_cstr(&out));
-		goto out;
-	}
-	if (major == 0 && minor < 8) {
-		xasprintf(cause, "bubblewrap %u.%u.%u is too old: the sandbox "
-		    "needs >= 0.8.0 (--disable-userns, --size); upgrade it",
-		    major, minor, patch);
-		goto out;
-	}
-	snprintf(sb->version, sizeof sb->version, "%u.%u.%u", major, minor,
-	    patch);
-	buf_reset(&out);
-	if (sandbox_capture(sb->bwrap, "--help", &out) == 0)
-		sb->bind_fd = strstr(buf_cstr(&out), "--bind-fd") != NULL;
-	free(c->path);
-	c->path = xstrdup(sb->bwrap);
-	str_lcpy(c->version, sb->version, sizeof c->version);
-	c->bind_fd = sb->bind_fd;
-	rv = 0;
-out:
-	pthread_mutex_unlock(&c->lock);
-	buf_clear(&out);
+	buf_clear(&b);
 	return rv;
 }
 
@@ -587,9 +538,6 @@ sandbox_build_argv(struct sandbox *sb)
 	if (sb->stage_ws != NULL) {
 		sandbox_arg(sb, "--bind");
 		sandbox_arg(sb, "%s", sb->stage_ws);
-	} else if (sb->bind_fd) {
-		sandbox_arg(sb, "--bind-fd");
-		sandbox_arg(sb, "%d", SANDBOX_FD_WORKSPACE);
 	} else {
 		sandbox_arg(sb, "--bind");
 		sandbox_arg(sb, "%s", sb->workspace);
@@ -658,8 +606,9 @@ sandbox_script(const struct sandbox *sb, const struct sandbox_cmd *cmd,
 	sandbox_quote(b, cmd->cwd != NULL ? cmd->cwd : sb->root);
 	rv |= buf_puts(b, " 2>/dev/null || cd -- ");
 	sandbox_quote(b, sb->root);
-	rv |= buf_puts(b, "\ntrap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; "
-	    "export -p; } >&3 2>/dev/null; exit $__ph_rc' EXIT\n{ ");
+	rv |= buf_puts(b, " 2>/dev/null\n"
+	    "trap '__ph_rc=$?; { printf \"%s\\0\" \"$PWD\"; export -p; } "
+	    ">&3 2>/dev/null; exit $__ph_rc' EXIT\n{ ");
 	rv |= buf_puts(b, cmd->command);
 	rv |= buf_puts(b, "\n} </dev/null 3>/dev/null");
 	if (cmd->merge_stderr)
@@ -669,7 +618,11 @@ sandbox_script(const struct sandbox *sb, const struct sandbox_cmd *cmd,
 		fatalx("sandbox: script buffer overflow");
 }
 
-/* The shell source for argv: one word as is, several quoted. */
+/*
+ * The shell source for argv: one word as is; several quoted, after
+ * "exec", since they are one simple command (the shell it replaces has
+ * nothing left to do, and one process fewer starts).
+ */
 char *
 sandbox_join(int argc, char *const *argv)
 {
@@ -678,8 +631,10 @@ sandbox_join(int argc, char *const *argv)
 	if (argc == 1)
 		return xstrdup(argv[0]);
 	buf_init(&b, BUF_UNBOUNDED);
+	if (buf_puts(&b, "exec") != 0)
+		fatalx("sandbox: buffer overflow");
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && buf_putc(&b, ' ') != 0)
+		if (buf_putc(&b, ' ') != 0)
 			fatalx("sandbox: buffer overflow");
 		sandbox_quote(&b, argv[i]);
 	}
@@ -762,7 +717,8 @@ sandbox_child_exec(const struct sandbox_child *ch)
 
 	/* Before the descriptors move: these may sit in the fixed range. */
 	for (int i = 0; i < 2; i++)
-		if (ch->cg_procs[i] != -1 && write(ch->cg_procs[i], "0", 1) != 1)
+		if (ch->cg_procs[i] != -1 &&
+		    write(ch->cg_procs[i], "0", 1) != 1)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP,
 			    "cannot join the sandbox cgroup");
 
@@ -783,6 +739,10 @@ sandbox_child_exec(const struct sandbox_child *ch)
 		if (setrlimit(ch->rl_res[i], &ch->rl[i]) != 0)
 			sandbox_child_fail(SANDBOX_EXIT_SETUP,
 			    "setrlimit failed");
+	/* Before the drop: the parents may be closed to the sandbox uid. */
+	if (ch->chdir != NULL && chdir(ch->chdir) != 0)
+		sandbox_child_fail(SANDBOX_EXIT_SETUP,
+		    "cannot enter the workspace");
 	if (ch->drop) {
 		if (syscall(SYS_setgroups, 0, NULL) != 0 ||
 		    syscall(SYS_setresgid, ch->gid, ch->gid, ch->gid) != 0 ||
@@ -793,9 +753,6 @@ sandbox_child_exec(const struct sandbox_child *ch)
 	/* After the identity change, which resets it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != ch->parent)
 		_exit(SANDBOX_EXIT_SETUP);
-	if (ch->chdir != NULL && chdir(ch->chdir) != 0)
-		sandbox_child_fail(SANDBOX_EXIT_SETUP,
-		    "cannot enter the workspace");
 	if (syscall(SYS_close_range, SANDBOX_NFDS, ~0U, 0) != 0) {
 		for (int fd = SANDBOX_NFDS; fd < 1024; fd++)
 			close(fd);
@@ -1038,8 +995,8 @@ sandbox_wait(struct sandbox *sb, struct sandbox_wait *w, pid_t pid,
 			sandbox_kill(sb, w, pid);
 		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid) {
 			exited = 1;
-			w->st->code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
-			    128 + WTERMSIG(wstatus);
+			w->st->code = WIFEXITED(wstatus) ?
+			    WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 			/* Unsafe mode: background jobs die with the call. */
 			if (sb->unsafe)
 				kill(-pid, SIGKILL);
@@ -1110,7 +1067,8 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 	struct buf		 script;
 	char			*envp[8], *home = NULL;
 	int			 pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
-	int			 pstate[2] = { -1, -1 }, pstatus[2] = { -1, -1 };
+	int			 pstate[2] = { -1, -1 };
+	int			 pstatus[2] = { -1, -1 };
 	int			 mfd[4] = { -1, -1, -1, -1 }, rv = -1;
 	int64_t			 start, oom = 0;
 	pid_t			 pid;
@@ -1183,8 +1141,7 @@ sandbox_run(struct sandbox *sb, const struct sandbox_cmd *cmd,
 			ch.workspace = sb->workspace;
 			ch.ws_dev = sb->ws_dev;
 			ch.ws_ino = sb->ws_ino;
-		} else
-			ch.fds[SANDBOX_FD_WORKSPACE] = sb->wsfd;
+		}
 		ch.fds[SANDBOX_FD_SECCOMP] = mfd[1];
 		ch.fds[SANDBOX_FD_PASSWD] = mfd[2];
 		ch.fds[SANDBOX_FD_GROUP] = mfd[3];

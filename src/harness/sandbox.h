@@ -71,7 +71,7 @@ typedef void	(*sandbox_output_cb)(void *, int, const char *, size_t);
 struct sandbox_cmd {
 	const char	*command;	/* bash source */
 	const char	*cwd;		/* start directory (inside) or NULL */
-	const char	*env;		/* "export -p" text to restore, or NULL */
+	const char	*env;		/* "export -p" to restore, or NULL */
 	int64_t		 timeout_ms;	/* wall clock; <= 0 means none */
 	int		 merge_stderr;	/* stderr goes to stream 1 */
 	sandbox_output_cb output;	/* may be NULL: output is dropped */
@@ -94,14 +94,12 @@ struct sandbox_status {
 	int64_t		 elapsed_us;
 	char		*cwd;		/* final directory or NULL; owned */
 	char		*env;		/* final "export -p" or NULL; owned */
-	char		*error;		/* NOT_STARTED: why, and the fix; owned */
+	char		*error;		/* NOT_STARTED: why, the fix; owned */
 };
 
 /* What sandbox_describe reports (pilothouse sandbox check). */
 struct sandbox_info {
 	const char	*bwrap;		/* borrowed; valid until _free */
-	const char	*version;	/* "0.8.0"; borrowed */
-	int		 bind_fd;	/* bwrap has --bind-fd */
 	int		 unsafe;	/* no isolation at all */
 	int		 dropped;	/* root harness drops to uid/gid */
 	uid_t		 uid;
@@ -138,13 +136,17 @@ int		 sandbox_run(struct sandbox *, const struct sandbox_cmd *,
 		    AD_WARN_UNUSED;
 void		 sandbox_status_clear(struct sandbox_status *);
 /* A command line as bash source: a single word is used as it is (it is
- * already a command), several are quoted and joined.  Caller frees. */
+ * already a command), several are quoted, joined and exec'd.  Caller
+ * frees. */
 char		*sandbox_join(int, char *const *);
 void		 sandbox_describe(const struct sandbox *,
 		    struct sandbox_info *);
 /* The workspace's path as commands see it ("/workspace", or the host
  * path with unsafe_no_sandbox).  Borrowed; valid until sandbox_free. */
 const char	*sandbox_root(const struct sandbox *);
+/* bwrap's version into the buffer: 0 if >= 0.8.0, 1 if older, -1 if it
+ * does not run. */
+int		 sandbox_version(const char *, char *, size_t);
 /* The uid and gid commands run as (the owner files should have). */
 void		 sandbox_identity(const struct sandbox *, uid_t *, gid_t *);
 

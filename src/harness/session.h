@@ -113,6 +113,9 @@ struct session {
 	/* runner */
 	int			 scheduled;	/* a runner job is queued/running */
 	int			 attempt;	/* retries of this model request */
+	int64_t			 last_input;	/* tokens the last request read */
+	int			 compactions;	/* in a row (compact.h) */
+	int			 compact_now;	/* the window was exceeded */
 	struct cancel		 cancel;	/* fired by user.interrupt */
 	int64_t			 running_since;	/* mono us, 0 when not running */
 	double			 active_seconds;

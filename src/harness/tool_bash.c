@@ -67,7 +67,7 @@ tool_bash_text(struct tool_bash_tail *t, struct buf *out)
 	size_t		 len = t->b.len, i = 0, n, start;
 
 	if (t->truncated) {
-		tool_emit(out, "%s", "[output truncated]\n");
+		buf_xprintf(out, "%s", "[output truncated]\n");
 		while (i < len && (p[i] & 0xc0) == 0x80)
 			i++;
 	}
@@ -169,7 +169,7 @@ tool_bash_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	case SANDBOX_OUTPUT_CAP:
 		tail.truncated = 1;
 		tool_bash_text(&tail, &out);
-		tool_emit(&out, "\nbash: the command wrote more than "
+		buf_xprintf(&out, "\nbash: the command wrote more than "
 		    "%lld bytes and was killed", (long long)st.output_len);
 		tool_fail_buf(r, &out);
 		break;
@@ -181,7 +181,7 @@ tool_bash_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 		st.cwd = st.env = NULL;
 		tool_bash_text(&tail, &out);
 		if (st.oom)
-			tool_emit(&out, "%sbash: the sandbox ran out of "
+			buf_xprintf(&out, "%sbash: the sandbox ran out of "
 			    "memory and a process was killed",
 			    out.len > 0 ? "\n" : "");
 		if (st.code == 0)

@@ -82,16 +82,8 @@ tool_edit_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	all = tool_input_truthy(in, "replace_all");
 	if ((error = tool_resolve(tb, p, len, 0, &wp, r)) == -1)
 		return 0;
-	if (error != 0 || (fd = tool_open_regular(&wp, &st)) == -1) {
-		if (error == 0)
-			error = errno;
-		wspath_clear(&wp);
-		if (error == EINVAL)
-			tool_fail(r, "edit: %s is not a regular file", p);
-		else
-			tool_fail(r, "edit: %s: %s", p, tool_errno_text(error));
+	if ((fd = tool_open_file("edit", p, error, &wp, &st, r)) == -1)
 		return 0;
-	}
 	if (st.st_size > tb->max_file) {
 		tool_fail(r, "edit: %s is %lld bytes, exceeds %lld-byte limit. "
 		    "The edit tool loads the whole file and cannot modify a "
@@ -114,8 +106,8 @@ tool_edit_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	if (count == 0)
 		tool_fail(r, "edit: old_string not found in %s", p);
 	else if (count > 1 && !all)
-		tool_fail(r, "edit: old_string appears %zu times in %s (must be "
-		    "unique)", count, p);
+		tool_fail(r, "edit: old_string appears %zu times in %s (must "
+		    "be unique)", count, p);
 	else {
 		buf_init(&out, BUF_UNBOUNDED);
 		tool_edit_replace(data.data, data.len, old, olen, new, nlen,

@@ -111,11 +111,7 @@ tool_glob_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 		tool_fail(r, "glob: \"..\" is not permitted in the pattern");
 		return 0;
 	}
-	if (p == NULL || len == 0) {
-		p = ".";
-		len = 1;
-	}
-	if ((error = tool_resolve(tb, p, len, 0, &wp, r)) == -1)
+	if ((error = tool_search_root(tb, p, len, &wp, r)) == -1)
 		return 0;
 	memset(&g, 0, sizeof g);
 	if ((g.gp = globpat_create(pattern, plen, &why)) == NULL) {
@@ -137,9 +133,9 @@ tool_glob_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	for (size_t i = 0; i < g.n; i++) {
 		if (i < TOOL_GLOB_RESULTS) {
 			if (i > 0)
-				tool_emit(&out, "%c", '\n');
+				buf_xprintf(&out, "%c", '\n');
 			tool_visible_path(tb, wp.canon, &out);
-			tool_emit(&out, "/%s", g.hits[i].rel);
+			buf_xprintf(&out, "/%s", g.hits[i].rel);
 		}
 		free(g.hits[i].rel);
 	}

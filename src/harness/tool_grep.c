@@ -2,13 +2,10 @@
 
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +13,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
+#include "harness/jsregex.h"
 #include "harness/tool_impl.h"
 
 #define TOOL_GREP_CHUNK		(64 * 1024)	/* Node's stream chunks */
@@ -45,7 +43,7 @@ struct tool_grep {
 	struct buf		 text;		/* the line decoded */
 	int			 toolong;
 	int			 cr;		/* last byte was '\r' */
-	int			 failed;	/* the regex failed: next file */
+	int			 failed;	/* the regex failed */
 	int64_t			 lineno;
 };
 
@@ -56,13 +54,13 @@ tool_grep_push(struct tool_grep *g, const char *label)
 	struct buf	l;
 
 	buf_init(&l, BUF_UNBOUNDED);
-	tool_emit(&l, "%s:%lld:", label, (long long)g->lineno);
+	buf_xprintf(&l, "%s:%lld:", label, (long long)g->lineno);
 	tool_emit_mem(&l, g->text.data, g->text.len);
 	g->budget -= (int64_t)tool_utf16_len(l.data, l.len) + 1;
 	if (g->hits > 0)
-		tool_emit(&g->out, "%c", '\n');
+		buf_xprintf(&g->out, "%c", '\n');
 	if (g->budget < 0) {
-		tool_emit(&g->out, "[output truncated at %d bytes]",
+		buf_xprintf(&g->out, "[output truncated at %d bytes]",
 		    TOOL_GREP_OUTPUT);
 		g->full = 1;
 	} else
@@ -158,32 +156,25 @@ tool_grep_file(const struct wspath_entry *e, void *arg)
 		return 0;
 	}
 	buf_init(&label, BUF_UNBOUNDED);
-	tool_emit(&label, "%s/", g->prefix);
+	buf_xprintf(&label, "%s/", g->prefix);
 	tool_utf8_append(&label, e->rel, strlen(e->rel));
 	tool_grep_fd(g, fd, buf_cstr(&label));
 	buf_clear(&label);
 	return g->full;
 }
 
-/* Compile the pattern as close to a JavaScript RegExp as PCRE2 goes. */
+/* Compile the pattern as JavaScript's RegExp would read it. */
 static pcre2_code *
 tool_grep_compile(const char *pattern, size_t len, struct tool_result *r)
 {
 	pcre2_code	*re;
-	PCRE2_UCHAR	 msg[256];
-	PCRE2_SIZE	 off;
-	int		 err;
+	char		*why = NULL;
 
-	re = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF|
-	    PCRE2_ALT_BSUX|PCRE2_ALLOW_EMPTY_CLASS|PCRE2_MATCH_UNSET_BACKREF|
-	    PCRE2_DOLLAR_ENDONLY|PCRE2_NEVER_BACKSLASH_C, &err, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
+	if ((re = jsregex_compile(pattern, len, &why)) == NULL) {
 		tool_fail(r, "grep: invalid regex: Invalid regular expression: "
-		    "/%.*s/: %s", (int)AD_MIN(len, 200), pattern, msg);
-		return NULL;
+		    "/%.*s/: %s", (int)AD_MIN(len, 200), pattern, why);
+		free(why);
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
@@ -207,11 +198,7 @@ tool_grep_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 		tool_fail(r, "grep: pattern is required");
 		return 0;
 	}
-	if (p == NULL || len == 0) {
-		p = ".";
-		len = 1;
-	}
-	if ((error = tool_resolve(tb, p, len, 0, &wp, r)) == -1)
+	if ((error = tool_search_root(tb, p, len, &wp, r)) == -1)
 		return 0;
 	memset(&g, 0, sizeof g);
 	if ((g.re = tool_grep_compile(pattern, plen, r)) == NULL) {
@@ -254,7 +241,7 @@ tool_grep_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 			tool_fail(r, "grep: timed out after %ds",
 			    TOOL_GREP_TIMEOUT_MS / 1000);
 		else {
-			tool_emit(&g.out, "\n[the search was cut short "
+			buf_xprintf(&g.out, "\n[the search was cut short "
 			    "after %d ms]", TOOL_GREP_TIMEOUT_MS);
 			tool_ok_buf(r, &g.out);
 		}

@@ -65,13 +65,24 @@ int	 tool_grep_run(struct toolbox *, json_t *, struct cancel *,
 /* Open wp's regular file (O_RDONLY|O_NONBLOCK, the inode the walk saw);
  * -1 with errno, EINVAL when it is not a regular file. */
 int	 tool_open_regular(const struct wspath *, struct stat *);
+/*
+ * Open the regular file a tool_resolve led to (error is what it
+ * returned: 0, ENOENT or ENOTDIR).  Returns the descriptor; or -1 with
+ * "TOOL: <p> is not a regular file" or "TOOL: <p>: <error>" set and wp
+ * cleared.
+ */
+int	 tool_open_file(const char *, const char *, int, struct wspath *,
+	    struct stat *, struct tool_result *);
+/* Resolve the search root of glob and grep: p, or the workspace when it
+ * is absent or empty.  As tool_resolve. */
+int	 tool_search_root(struct toolbox *, const char *, size_t,
+	    struct wspath *, struct tool_result *);
 /* Non-zero for a hard-linked file the sandbox user does not own. */
 int	 tool_foreign_link(const struct toolbox *, const struct stat *);
 /* Read fd into b, at most max bytes: 0 or an errno value. */
 int	 tool_read_all(int, int64_t, struct buf *);
 
-/* Append to an unbounded buffer; failing is fatal, like xmalloc. */
-void	 tool_emit(struct buf *, const char *, ...) AD_PRINTFLIKE(2, 3);
+/* Append bytes (NULs included) to an unbounded buffer. */
 void	 tool_emit_mem(struct buf *, const void *, size_t);
 
 /* Set a success result to len bytes of text (copied). */

@@ -57,6 +57,26 @@ tool_open_regular(const struct wspath *wp, struct stat *st)
 	return fd;
 }
 
+/* Open the file a resolution led to, or set the tool's error. */
+int
+tool_open_file(const char *tool, const char *p, int error, struct wspath *wp,
+    struct stat *st, struct tool_result *r)
+{
+	int	fd = -1;
+
+	if (error != 0 || (fd = tool_open_regular(wp, st)) == -1) {
+		if (error == 0)
+			error = errno;
+		wspath_clear(wp);
+		if (error == EINVAL)
+			tool_fail(r, "%s: %s is not a regular file", tool, p);
+		else
+			tool_fail(r, "%s: %s: %s", tool, p,
+			    tool_errno_text(error));
+	}
+	return fd;
+}
+
 /*
  * A root harness reads with privileges the sandbox lacks, so a hard link
  * to a file the sandbox user does not own is refused: it can only be a
@@ -190,28 +210,21 @@ tool_read_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 		wspath_clear(&wp);
 		return 0;
 	}
-	if (error != 0 || (fd = tool_open_regular(&wp, &st)) == -1) {
-		if (error == 0)
-			error = errno;
-		wspath_clear(&wp);
-		if (error == EINVAL)
-			tool_fail(r, "read: %s is not a regular file", p);
-		else
-			tool_fail(r, "read: %s: %s", p, tool_errno_text(error));
+	if ((fd = tool_open_file("read", p, error, &wp, &st, r)) == -1)
 		return 0;
-	}
 	wspath_clear(&wp);
 	if (tool_foreign_link(tb, &st)) {
 		close(fd);
-		tool_fail(r, "read: %s has other hard links and does not belong "
-		    "to the sandbox user; refusing to read it", p);
+		tool_fail(r, "read: %s has other hard links and does not "
+		    "belong to the sandbox user; refusing to read it", p);
 		return 0;
 	}
 	if (st.st_size > tb->max_file && !ranged) {
 		close(fd);
 		tool_fail(r, "read: %s is %lld bytes, exceeds %lld-byte limit. "
-		    "Use the view_range parameter to read specific line ranges, "
-		    "e.g. view_range: [1, 500].", p, (long long)st.st_size,
+		    "Use the view_range parameter to read specific line "
+		    "ranges, e.g. view_range: [1, 500].", p,
+		    (long long)st.st_size,
 		    (long long)tb->max_file);
 		return 0;
 	}

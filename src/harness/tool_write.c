@@ -39,6 +39,10 @@ tool_write_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 	if (error == 0 && (wp.name[0] == '\0' ||
 	    (wp.exists && S_ISDIR(wp.st.st_mode))))
 		error = EISDIR;
+	/* An existing file keeps its permissions (as the reference's stat
+	 * of whatever is there), and a regular one its owner. */
+	if (error == 0 && wp.exists)
+		mode = wp.st.st_mode & 0777;
 	if (error == 0 && wp.exists && S_ISREG(wp.st.st_mode)) {
 		if (tool_foreign_link(tb, &wp.st)) {
 			tool_fail(r, "write: %s has other hard links and does "
@@ -47,8 +51,6 @@ tool_write_run(struct toolbox *tb, json_t *in, struct cancel *cancel,
 			wspath_clear(&wp);
 			return 0;
 		}
-		/* An existing file keeps its permissions and owner. */
-		mode = wp.st.st_mode & 0777;
 		uid = wp.st.st_uid;
 		gid = wp.st.st_gid;
 	}

@@ -221,20 +221,6 @@ toolbox_workspace(const struct toolbox *tb)
 	return tb->workspace;
 }
 
-/* Append formatted text to an unbounded buffer. */
-void
-tool_emit(struct buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	rv;
-
-	va_start(ap, fmt);
-	rv = buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	if (rv != 0)
-		fatalx("tool: buffer overflow");
-}
-
 /* Append bytes (NULs included) to an unbounded buffer. */
 void
 tool_emit_mem(struct buf *b, const void *p, size_t len)
@@ -426,17 +412,27 @@ tool_resolve(struct toolbox *tb, const char *p, size_t len, int flags,
 		buf_clear(&b);
 		return 0;
 	}
-	tool_emit(&b, "%s", "path ");
+	buf_xprintf(&b, "%s", "path ");
 	tool_quote(&b, p, len);
 	if (error == EXDEV)
-		tool_emit(&b, "%s", " is outside the session's working "
+		buf_xprintf(&b, "%s", " is outside the session's working "
 		    "directory");
 	else if (error == EILSEQ)
-		tool_emit(&b, "%s", " contains a NUL byte");
+		buf_xprintf(&b, "%s", " contains a NUL byte");
 	else
-		tool_emit(&b, ": %s", tool_errno_text(error));
+		buf_xprintf(&b, ": %s", tool_errno_text(error));
 	tool_fail_buf(r, &b);
 	return -1;
+}
+
+/* glob's and grep's root: path, or the workspace itself. */
+int
+tool_search_root(struct toolbox *tb, const char *p, size_t len,
+    struct wspath *wp, struct tool_result *r)
+{
+	if (p == NULL || len == 0)
+		return tool_resolve(tb, ".", 1, 0, wp, r);
+	return tool_resolve(tb, p, len, 0, wp, r);
 }
 
 /* "/workspace" + "/" + canon. */
@@ -444,9 +440,9 @@ void
 tool_visible_path(const struct toolbox *tb, const char *canon,
     struct buf *b)
 {
-	tool_emit(b, "%s", tb->root);
+	buf_xprintf(b, "%s", tb->root);
 	if (*canon != '\0')
-		tool_emit(b, "/%s", canon);
+		buf_xprintf(b, "/%s", canon);
 }
 
 /* JSON.stringify for a string. */

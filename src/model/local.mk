@@ -2,3 +2,7 @@
 src_libpilothouse_a_SOURCES += \
 	%reldir%/pricing.c %reldir%/pricing.h \
 	%reldir%/session.c %reldir%/session.h
+# Files a session touched and line diffs (the console, reports, replay).
+src_libpilothouse_a_SOURCES += \
+	%reldir%/diff.c %reldir%/diff.h \
+	%reldir%/files.c %reldir%/files.h

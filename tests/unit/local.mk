@@ -27,6 +27,8 @@ tests_unit_json_scan_test_LDADD = $(TEST_LDADD)
 tests_unit_api_event_test_LDADD = $(TEST_LDADD)
 tests_unit_sse_parser_test_LDADD = $(TEST_LDADD)
 
+# The ui layer (its own fragment).
+include tests/unit/ui.mk
 CLIENT_UNIT_TESTS = tests/unit/api_budget_test tests/unit/api_error_test \
 	tests/unit/api_page_test tests/unit/api_retry_test \
 	tests/unit/api_url_test tests/unit/conf_test tests/unit/seen_test
@@ -44,3 +46,19 @@ MODEL_UNIT_TESTS = tests/unit/model_test
 check_PROGRAMS += $(MODEL_UNIT_TESTS)
 TESTS += $(MODEL_UNIT_TESTS)
 tests_unit_model_test_LDADD = $(TEST_LDADD)
+
+# The harness's hands: path confinement, glob patterns, the tools.
+HARNESS_UNIT_TESTS = \
+	tests/unit/globpat_test tests/unit/tool_test tests/unit/wspath_test
+check_PROGRAMS += $(HARNESS_UNIT_TESTS)
+TESTS += $(HARNESS_UNIT_TESTS)
+tests_unit_globpat_test_LDADD = $(TEST_LDADD)
+tests_unit_tool_test_LDADD = $(TEST_LDADD)
+tests_unit_wspath_test_LDADD = $(TEST_LDADD)
+BRAIN_UNIT_TESTS = tests/unit/brain_stream_test tests/unit/brain_request_test \
+	tests/unit/brain_config_test
+check_PROGRAMS += $(BRAIN_UNIT_TESTS)
+TESTS += $(BRAIN_UNIT_TESTS)
+tests_unit_brain_stream_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_request_test_LDADD = $(TEST_LDADD)
+tests_unit_brain_config_test_LDADD = $(TEST_LDADD)

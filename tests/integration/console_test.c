@@ -1,0 +1,436 @@
+/*
+ * ISC licence: see COPYING.  Golden screens of every console view on the
+ * headless backend, from recorded sessions in tests/data/console, and
+ * the steering actions as the host receives them.
+ *
+ * The host here is the test: events come from the JSONL files, the
+ * states from states.json (what the reducer would say), and sends are
+ * recorded.  PH_GOLDEN_UPDATE=1 rewrites the golden files ("make
+ * golden"); otherwise every screen must match its file exactly.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/io.h"
+#include "base/loop.h"
+#include "base/xmalloc.h"
+#include "ui/backend.h"
+#include "ui/console.h"
+#include "ui/keymap.h"
+#include "tap.h"
+
+#define MAX_EVENTS	64
+
+struct tsession {
+	char		*id;
+	char		*lines[MAX_EVENTS];
+	size_t		 n;
+};
+
+static struct tsession	 sessions[8];
+static size_t		 nsessions;
+static char		*sends[64];
+static size_t		 nsends;
+static char		*audits[64];
+static size_t		 naudits;
+static int		 quits;
+static const char	*datadir;
+static struct console	*the_con;	/* for the host's answers */
+
+/* The host's load: parse line seq of the session again. */
+static struct api_event *
+host_load(void *arg, const char *id, uint32_t seq)
+{
+	char	*cause = NULL;
+
+	for (size_t i = 0; i < nsessions; i++)
+		if (strcmp(sessions[i].id, id) == 0 && seq < sessions[i].n)
+			return api_event_parse(sessions[i].lines[seq],
+			    strlen(sessions[i].lines[seq]), &cause);
+	return NULL;
+}
+
+/* The host's send: remember the body. */
+static void
+host_send(void *arg, const char *id, const char *body, uint64_t token)
+{
+	if (nsends < 64)
+		xasprintf(&sends[nsends++], "%s %s", id, body);
+	console_sent(the_con, token, NULL);
+}
+
+/* The host's audit log. */
+static void
+host_audit(void *arg, const char *id, const char *action, const char *ids,
+    const char *detail)
+{
+	if (naudits < 64)
+		xasprintf(&audits[naudits++], "2025-11-19T14:10:00Z tester %s "
+		    "%s %s %s", id, action, ids, detail);
+}
+
+/* The audit log for ":audit", newest first. */
+static char **
+host_audit_list(void *arg, size_t max)
+{
+	char	**v = xcalloc(naudits + 1, sizeof *v);
+
+	for (size_t i = 0; i < naudits; i++)
+		v[i] = xstrdup(audits[naudits - 1 - i]);
+	return v;
+}
+
+/* Search: the raw lines. */
+static int64_t
+host_search(void *arg, const char *id, const char *needle, int64_t from,
+    int dir)
+{
+	for (size_t i = 0; i < nsessions; i++) {
+		if (strcmp(sessions[i].id, id) != 0)
+			continue;
+		for (int64_t k = from; k >= 0 && k < (int64_t)sessions[i].n;
+		    k += dir)
+			if (strstr(sessions[i].lines[k], needle) != NULL)
+				return k;
+	}
+	return -1;
+}
+
+/* The operator quit. */
+static void
+host_quit(void *arg)
+{
+	quits++;
+}
+
+/* Read a session file and feed its events. */
+static void
+load_session(struct console *con, const char *name)
+{
+	struct tsession		*ts = &sessions[nsessions++];
+	struct buf		 b;
+	struct api_event	*ev;
+	char			*path, *cause = NULL, *line, *save = NULL;
+
+	xasprintf(&path, "%s/%s.jsonl", datadir, name);
+	buf_init(&b, 1 << 20);
+	if (io_read_file(path, 1 << 20, &b, &cause) != 0) {
+		diag("%s", cause);
+		exit(1);
+	}
+	for (line = strtok_r(b.data, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		ev = api_event_parse(line, strlen(line), &cause);
+		if (ev == NULL) {
+			diag("%s: %s", path, cause);
+			exit(1);
+		}
+		ts->lines[ts->n] = xstrdup(line);
+		ts->n++;
+		api_event_free(ev);
+	}
+	buf_clear(&b);
+	free(path);
+}
+
+/* Feed the states and the events (states.json names the sessions). */
+static void
+feed(struct console *con, const char **names)
+{
+	json_error_t	 err;
+	json_t		*root, *s, *p;
+	char		*path, *cause = NULL;
+	size_t		 i, j;
+
+	xasprintf(&path, "%s/states.json", datadir);
+	if ((root = json_load_file(path, 0, &err)) == NULL) {
+		diag("%s: %s", path, err.text);
+		exit(1);
+	}
+	for (i = 0; names[i] != NULL; i++)
+		load_session(con, names[i]);
+	json_array_foreach(json_object_get(root, "sessions"), i, s) {
+		struct console_state	 st;
+		struct console_pending	 pend[4];
+		const char		*status;
+
+		sessions[i].id = xstrdup(json_string_value(json_object_get(s,
+		    "id")));
+		for (j = 0; j < sessions[i].n; j++)
+			console_event(con, sessions[i].id, (uint32_t)j,
+			    api_event_parse(sessions[i].lines[j],
+			    strlen(sessions[i].lines[j]), &cause));
+		memset(&st, 0, sizeof st);
+		status = json_string_value(json_object_get(s, "status"));
+		st.status = strcmp(status, "running") == 0 ? CONSOLE_RUNNING :
+		    CONSOLE_IDLE;
+		st.title = json_string_value(json_object_get(s, "title"));
+		st.agent = json_string_value(json_object_get(s, "agent"));
+		st.model = json_string_value(json_object_get(s, "model"));
+		st.stop_reason = json_string_value(json_object_get(s,
+		    "stop_reason"));
+		st.tool = json_string_value(json_object_get(s, "tool"));
+		st.tool_since_us = json_integer_value(json_object_get(s,
+		    "tool_since"));
+		st.created_us = json_integer_value(json_object_get(s,
+		    "created"));
+		st.last_event_us = json_integer_value(json_object_get(s,
+		    "last_event"));
+		st.tokens_in = json_integer_value(json_object_get(s,
+		    "tokens_in"));
+		st.tokens_out = json_integer_value(json_object_get(s,
+		    "tokens_out"));
+		st.cost_cents = json_integer_value(json_object_get(s, "cost"));
+		st.errors = (int)json_integer_value(json_object_get(s,
+		    "errors"));
+		json_array_foreach(json_object_get(s, "pending"), j, p) {
+			pend[j].event_id = (char *)json_string_value(
+			    json_object_get(p, "event_id"));
+			pend[j].seq = (uint32_t)json_integer_value(
+			    json_object_get(p, "seq"));
+			pend[j].custom = json_is_true(json_object_get(p,
+			    "custom"));
+			pend[j].since_us = json_integer_value(json_object_get(p,
+			    "since"));
+		}
+		st.pending = pend;
+		st.npending = j;
+		console_set_state(con, sessions[i].id, &st);
+	}
+	console_set_clock(con, json_integer_value(json_object_get(root,
+	    "clock")));
+	json_decref(root);
+	free(path);
+}
+
+/* Type keys (names) and handle them. */
+static void
+keys(struct console *con, const char *names, int text)
+{
+	struct ui		*ui = console_ui(con);
+	struct ui_backend	*b = ui_backend(ui);
+	struct ui_input		 ev[64];
+	char			*cause = NULL;
+	int			 n;
+
+	if (ui_backend_text_type(b, names, text, &cause) != 0) {
+		diag("%s", cause);
+		exit(1);
+	}
+	while ((n = ui_backend_read(b, ev, 64)) > 0)
+		for (int i = 0; i < n; i++)
+			ui_input(ui, &ev[i]);
+}
+
+/* Draw, dump and compare with golden/NAME.txt (or rewrite it). */
+static void
+golden(struct console *con, const char *name)
+{
+	struct ui	*ui = console_ui(con);
+	struct buf	 got, want;
+	char		*path, *cause = NULL;
+
+	ui_dirty(ui);
+	ui_frame(ui);
+	buf_init(&got, 1 << 20);
+	if (ui_backend_text_dump(ui_backend(ui), 1, &got) != 0)
+		exit(1);
+	xasprintf(&path, "%s/golden/%s.txt", datadir, name);
+	if (getenv("PH_GOLDEN_UPDATE") != NULL) {
+		if (io_write_file(path, got.data, got.len, &cause) != 0)
+			diag("%s", cause);
+		ok(1, "%s: golden rewritten", name);
+	} else {
+		buf_init(&want, 1 << 20);
+		if (io_read_file(path, 1 << 20, &want, &cause) != 0) {
+			ok(0, "%s: %s", name, cause);
+			free(cause);
+		} else if (!ok(got.len == want.len && memcmp(got.data,
+		    want.data, got.len) == 0, "%s matches its golden screen",
+		    name))
+			diag("got:\n%s", got.data);
+		buf_clear(&want);
+	}
+	free(path);
+	buf_clear(&got);
+}
+
+/* The screen as text only (for checks). */
+static char *
+screen(struct console *con)
+{
+	struct ui	*ui = console_ui(con);
+	struct buf	 got;
+
+	ui_dirty(ui);
+	ui_frame(ui);
+	buf_init(&got, 1 << 20);
+	if (ui_backend_text_dump(ui_backend(ui), 0, &got) != 0)
+		exit(1);
+	return buf_steal(&got, NULL);
+}
+
+/* Forget the recorded sessions (before loading them again). */
+static void
+forget_sessions(void)
+{
+	for (size_t i = 0; i < 8; i++) {
+		free(sessions[i].id);
+		for (size_t j = 0; j < sessions[i].n; j++)
+			free(sessions[i].lines[j]);
+		memset(&sessions[i], 0, sizeof sessions[i]);
+	}
+	nsessions = 0;
+}
+
+/* A console over the recorded sessions. */
+static struct console *
+start(struct loop *loop, int readonly)
+{
+	static const char		*names[] = { "fix-ci", "refactor",
+	    "custom", "hello", NULL };
+	struct ui_options		 uo = { .backend = "text", .theme =
+	    "default", .depth = THEME_DEPTH_16, .width = 100, .height = 30 };
+	struct console_config		 cfg = { .endpoint = "local",
+	    .stall_ms = 120000, .notify = UI_NOTIFY_OFF };
+	struct console_host		 host = { 0 };
+	struct console			*con;
+	char				*cause = NULL;
+
+	uo.readonly = readonly;
+	host.load = host_load;
+	host.send = host_send;
+	host.audit = host_audit;
+	host.audit_list = host_audit_list;
+	host.search = host_search;
+	host.quit = host_quit;
+	con = console_create(loop, &uo, keymap_create(), &cfg, &host, &cause);
+	if (con == NULL) {
+		diag("%s", cause);
+		exit(1);
+	}
+	the_con = con;
+	forget_sessions();
+	feed(con, names);
+	return con;
+}
+
+int
+main(void)
+{
+	struct loop	*loop;
+	struct console	*con;
+	char		*s;
+	size_t		 before;
+
+	setenv("TZ", "UTC", 1);
+	datadir = getenv("top_srcdir") != NULL ? NULL : "tests/data/console";
+	if (datadir == NULL) {
+		static char	dir[4096];
+
+		snprintf(dir, sizeof dir, "%s/tests/data/console",
+		    getenv("top_srcdir"));
+		datadir = dir;
+	}
+	loop = loop_create();
+	con = start(loop, 0);
+	golden(con, "fleet");
+	keys(con, "Enter", 0);
+	golden(con, "session-fix-ci");
+	keys(con, "C-o", 0);
+	golden(con, "session-fix-ci-expanded");
+	keys(con, "C-o k k k C-o", 0);
+	golden(con, "session-edit-diff");
+	keys(con, "q", 0);
+	keys(con, "j j Enter", 0);
+	golden(con, "session-refactor");
+	s = screen(con);
+	ok(strstr(s, "\033") == NULL && strstr(s, "\xe2\x80\xae") == NULL,
+	    "no raw ESC or bidi override on the screen");
+	free(s);
+	keys(con, "J", 0);
+	golden(con, "session-raw");
+	keys(con, "J q ?", 0);
+	golden(con, "help");
+	keys(con, "Escape", 0);
+	keys(con, ":approvals", 1);
+	keys(con, "Enter", 0);
+	golden(con, "approvals");
+	keys(con, "j Enter", 0);
+	golden(con, "card");
+	keys(con, "y", 0);
+	is_int(nsends, 0, "y within 300 ms of the card is ignored");
+	keys(con, "Escape", 0);
+	s = screen(con);
+	ok(strstr(s, "left pending") != NULL, "Esc leaves the call pending");
+	free(s);
+	is_int(nsends, 0, "and sends nothing");
+	keys(con, "a", 0);
+	is_int(nsends, 1, "a in the queue approves");
+	ok(nsends == 1 &&
+	    strstr(sends[0], "\"type\":\"user.tool_confirmation\"") != NULL &&
+	    strstr(sends[0], "\"result\":\"allow\"") != NULL &&
+	    strstr(sends[0], "sevt_fix10014") != NULL,
+	    "with a user.tool_confirmation for the bash call");
+	is_int(naudits, 1, "and an audit record");
+	keys(con, ":grid 4", 1);
+	keys(con, "Enter", 0);
+	golden(con, "grid4");
+	keys(con, "z", 0);
+	golden(con, "grid4-zoom");
+	keys(con, ":sessions", 1);
+	keys(con, "Enter", 0);
+	keys(con, "f", 0);
+	golden(con, "files");
+	keys(con, "Enter", 0);
+	golden(con, "files-diff");
+	keys(con, "q q", 0);
+	keys(con, "s", 0);
+	keys(con, "please also run the linter", 1);
+	keys(con, "Enter", 0);
+	ok(nsends == 2 && strstr(sends[1], "\"type\":\"user.message\"") !=
+	    NULL && strstr(sends[1], "please also run the linter") != NULL,
+	    "s composes and Enter sends a user.message");
+	keys(con, "!", 0);
+	golden(con, "attention");
+	keys(con, "q /", 0);
+	keys(con, "^error", 1);
+	keys(con, "Enter", 0);
+	golden(con, "fleet-filter-error");
+	keys(con, "Escape", 0);
+	keys(con, ":audit", 1);
+	keys(con, "Enter", 0);
+	golden(con, "audit");
+	keys(con, "q", 0);
+	before = nsends;
+	keys(con, "i", 0);
+	keys(con, "n", 0);
+	is_int(nsends, before, "i then n sends nothing");
+	keys(con, "i y", 0);
+	ok(nsends == before + 1 && strstr(sends[nsends - 1],
+	    "user.interrupt") != NULL, "i then y interrupts");
+	keys(con, "C-c", 0);
+	is_int(quits, 1, "C-c detaches (the host is told to quit)");
+	console_free(con);
+
+	con = start(loop, 1);
+	before = nsends;
+	keys(con, "a s i", 0);
+	is_int(nsends, before, "read-only refuses every steering key");
+	golden(con, "fleet-readonly");
+	console_free(con);
+	loop_free(loop);
+	for (size_t i = 0; i < nsends; i++)
+		free(sends[i]);
+	for (size_t i = 0; i < naudits; i++)
+		free(audits[i]);
+	forget_sessions();
+	return done_testing();
+}
