@@ -41,6 +41,7 @@ struct stream {
 
 	char			*max_at;	/* newest processed_at seen */
 	int64_t			 max_us;	/* its time; 0 if unparsed */
+	int64_t			 resume_us;	/* the from of stream_follow */
 	struct seen		*seen;		/* ids in the reorder window */
 
 	char			*cursor;	/* next history page */
@@ -236,6 +237,7 @@ stream_follow(struct stream_mgr *m, const char *id,
 			s->max_us = 0;
 		for (size_t i = 0; i < from->nids; i++)
 			seen_add(s->seen, from->ids[i], s->max_us);
+		s->resume_us = s->max_us;
 	}
 	s->timer = loop_timer_create(m->loop, stream_timer_cb, s);
 	LIST_INSERT_HEAD(&m->live, s, entry);
@@ -598,16 +600,27 @@ stream_page(struct stream *s)
 
 /* Was this event delivered already (or is it older than the window)? */
 static int
-stream_dup(const struct stream *s, const struct api_event *ev)
+stream_dup(struct stream *s, const struct api_event *ev)
 {
-	int64_t	window = s->mgr->opts.reorder_ms * 1000;
+	struct stream_mgr	*m = s->mgr;
+	int64_t			 window = m->opts.reorder_ms * 1000;
 
 	if (s->max_at == NULL)
 		return 0;
 	if (ev->processed_us != 0 && s->max_us != 0 &&
 	    ev->processed_us < s->max_us - window)
 		return 1;
-	return seen_has(s->seen, ev->id);
+	if (seen_has(s->seen, ev->id))
+		return 1;
+	/*
+	 * Before the point the caller resumed from, an id it did not list
+	 * may still be one it has: ask, or trust the watermark.
+	 */
+	if (s->resume_us != 0 && ev->processed_us != 0 &&
+	    ev->processed_us < s->resume_us)
+		return m->ops.known == NULL ||
+		    m->ops.known(s, ev->id, s->udata);
+	return 0;
 }
 
 /*
