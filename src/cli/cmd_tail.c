@@ -498,6 +498,7 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		}
 		stream_sync_clear(&from);
 	}
+	fflush(stdout);		/* what the cache held, before waiting */
 	if (rv == CMD_EXIT_OK && t.nsess != 0)
 		rv = loop_run(t.c.loop);
 	fflush(stdout);
