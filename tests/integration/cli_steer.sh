@@ -55,24 +55,6 @@ is "$?" 2 "wait without --until is a usage error"
 "$PILOTHOUSE" wait "$SESSION" --until busy 2>/dev/null
 is "$?" 2 "wait --until busy is a usage error"
 
-# A live session, cached, then followed again: the cached part shows at
-# once, without waiting for the next live event.
-"$PILOTHOUSE" tail --json "$SESSION" >"$T/live1" 2>/dev/null &
-tp=$!
-at_exit "kill $tp"
-wait_for 10 grep -qs '"echo: "' "$T/live1"
-ok $? "tail of a live session prints its history"
-kill "$tp"; wait "$tp" 2>/dev/null
-n1=$(wc -l <"$T/live1")
-"$PILOTHOUSE" tail --json "$SESSION" >"$T/live2" 2>/dev/null &
-tp=$!
-at_exit "kill $tp"
-wait_for 10 sh -c "[ \$(wc -l <'$T/live2') -ge $n1 ]"
-ok $? "a second tail shows the cached history at once ($n1 events)"
-kill "$tp"; wait "$tp" 2>/dev/null
-head -n "$n1" "$T/live2" | cmp -s - "$T/live1"
-ok $? "the same events, in the same order"
-
 # sessions.
 "$PILOTHOUSE" sessions >"$T/list"
 is "$?" 0 "sessions exits 0"
