@@ -24,10 +24,14 @@ ok $? "a second tail shows the cached history at once, with nothing new"
 "$PILOTHOUSE" send "$SESSION" "after the cache" >/dev/null
 wait_for 10 grep -q '"text":"after the cache"' "$T/second"
 ok $? "then follows live"
-kill "$tp"
-wait "$tp" 2>/dev/null
+kill -INT "$tp"
+wait "$tp"
+is "$?" 130 "SIGINT stops tail with exit status 130"
 head -n 30 "$T/second" | cmp -s - "$T/first"
 ok $? "the cached part is the same log"
 fs_log "$SESSION" | cmp -s - "$T/second"
 ok $? "and the whole output is the server's log, each event once"
+fs_stop
+"$PILOTHOUSE" export "$SESSION" | cmp -s - "$T/second"
+ok $? "what tail printed before SIGINT is all in the cache"
 done_testing
