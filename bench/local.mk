@@ -43,3 +43,14 @@ bench_sse_server_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/ingest.sh bench/fanin.sh bench/sdk_stream.mjs
 BENCH_BINS += bench/stream_count
 bench_stream_count_LDADD = $(TEST_LDADD)
+# The reducer folded over a generated 1M-event log (bench/model_fold).
+BENCH_BINS += bench/model_fold
+bench_model_fold_SOURCES = bench/model_fold.c bench/bench_gen.c \
+	bench/bench_gen.h
+bench_model_fold_LDADD = $(TEST_LDADD)
+# The post-mortem: export to JSONL and the Markdown report on a 1M-event
+# session (bench/postmortem.sh fills the cache with postmortem_fill).
+BENCH_BINS += bench/postmortem_fill
+bench_postmortem_fill_SOURCES = bench/postmortem_fill.c bench/bench_gen.c \
+bench_postmortem_fill_LDADD = $(TEST_LDADD)
+EXTRA_DIST += bench/postmortem.sh

@@ -178,7 +178,10 @@ buf_cstr(const struct buf *b)
 	return b->data != NULL ? b->data : "";
 }
 
-/* Take the contents (NUL-terminated); the buffer is left empty.  Caller frees. */
+/*
+ * Take the contents (NUL-terminated); the buffer is left empty.  Caller
+ * frees.
+ */
 char *
 buf_steal(struct buf *b, size_t *lenp)
 {

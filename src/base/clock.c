@@ -50,7 +50,8 @@ clock_format(int64_t us, int digits, char *out, size_t size)
 	if (n < 0 || (size_t)n >= size)
 		return;
 	if (digits == 3)
-		snprintf(out + n, size - (size_t)n, ".%03dZ", (int)(frac / 1000));
+		snprintf(out + n, size - (size_t)n, ".%03dZ",
+		    (int)(frac / 1000));
 	else if (digits == 6)
 		snprintf(out + n, size - (size_t)n, ".%06dZ", (int)frac);
 	else

@@ -58,7 +58,8 @@ io_read_file(const char *path, size_t max, struct buf *b, char **cause)
 			break;
 		if (b->len + (size_t)n > max ||
 		    buf_append(b, chunk, (size_t)n) != 0) {
-			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			xasprintf(cause, "%s: larger than %zu bytes", path,
+			    max);
 			goto fail;
 		}
 	}

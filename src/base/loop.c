@@ -46,14 +46,15 @@ struct loop_post_item {
 
 struct loop {
 	int			 epfd;
-	int			 wakefd;	/* eventfd for posts and signals */
+	int			 wakefd;	/* eventfd: posts and signals */
 	int64_t			 now;
 	int			 exiting;
 	int			 code;
 	struct loop_io		*dead;		/* removed watchers to free */
 	int			 dispatching;
 
-	struct loop_timer	**heap;		/* min-heap on (deadline, order) */
+	/* Timers: a min-heap on (deadline, order). */
+	struct loop_timer	**heap;
 	size_t			 nheap;
 	size_t			 heapsize;
 	uint64_t		 order;

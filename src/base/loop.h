@@ -21,7 +21,8 @@ struct loop_timer;
 
 #define LOOP_READ	0x1
 #define LOOP_WRITE	0x2
-#define LOOP_ERROR	0x4	/* hang-up or error; reported, never requested */
+/* Hang-up or error: always reported, never requested. */
+#define LOOP_ERROR	0x4
 
 typedef void	(*loop_io_cb)(struct loop_io *, int, int, void *);
 typedef void	(*loop_timer_cb)(struct loop_timer *, void *);

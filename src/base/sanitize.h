@@ -23,7 +23,7 @@
 #include "base/compiler.h"
 
 enum sanitize_kind {
-	SANITIZE_TEXT,		/* printable UTF-8; text points into the input */
+	SANITIZE_TEXT,		/* printable UTF-8, in the input */
 	SANITIZE_NEWLINE,	/* LF, or CR LF */
 	SANITIZE_TAB,		/* HT */
 	SANITIZE_INERT,		/* text is a visible stand-in (in rep) */
@@ -38,7 +38,7 @@ struct sanitize_piece {
 	const char		*text;	/* TEXT: into the input; INERT: rep */
 	size_t			 len;
 	char			 rep[16];
-	int			 nparams;	/* SGR: parameters, 0 for "ESC[m" */
+	int			 nparams;	/* SGR parameters; 0: "ESC[m" */
 	int			 params[SANITIZE_MAX_PARAMS];
 };
 

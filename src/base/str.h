@@ -17,7 +17,8 @@ int	 str_to_ll(const char *, long long, long long, long long *, char **)
 int	 str_to_seconds(const char *, double, double *, char **) AD_WARN_UNUSED;
 int	 str_has_prefix(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
-/* Split a comma list into a NULL-terminated array.  Caller frees with str_freev. */
+/* Split a comma list into a NULL-terminated array.  Caller frees with
+ * str_freev. */
 char	**str_split(const char *, int, size_t *);
 void	 str_freev(char **);
 /* Copy with truncation; always NUL-terminates when size > 0. */

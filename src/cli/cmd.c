@@ -35,7 +35,8 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --json           each event's JSON as received, one a line\n"
 	  "  --until TYPE[:STOP_REASON]\n"
 	  "                   exit after the first event of TYPE (with that\n"
-	  "                   stop reason), e.g. session.status_idle:end_turn\n",
+	  "                   stop reason), e.g. "
+	  "session.status_idle:end_turn\n",
 	  cmd_tail_exec },
 	{ "send", "SESSION TEXT", "send a user message; prints its event id",
 	  NULL, cmd_send_exec },
@@ -51,11 +52,26 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --until idle|terminated\n"
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
-	{ "export", "[--format jsonl] SESSION",
-	  "print a cached session's events, one JSON object per line",
-	  "  --format jsonl     the output format (the only one: the API's\n"
-	  "                     events-list objects, one per line, in log\n"
-	  "                     order)\n", cmd_export_exec },
+	{ "export", "[--format jsonl|markdown] SESSION",
+	  "print a session's events, or its post-mortem report (fetched\n"
+	  "if not cached)",
+	  "  --format jsonl     the API's events-list objects, one per line,\n"
+	  "                     in log order (the default)\n"
+	  "  --format markdown  a post-mortem report: ids, agent, model,\n"
+	  "                     times, final state, totals, denials, the\n"
+	  "                     user turns, files with net diffs, operator\n"
+	  "                     actions\n", cmd_export_exec },
+	{ "files", "[--diff] SESSION [PATH]",
+	  "the files a cached session touched, rebuilt from its events",
+	  "  PATH               print that file's final content (exact bytes\n"
+	  "                     when stdout is not a terminal, else sanitized)\n"
+	  "  --diff             print net diffs (of PATH, or of every file)\n",
+	  cmd_files_exec },
+	{ "query", "[--json] [--limit N] SQL",
+	  "read-only SQL over the cache's documented q_* views",
+	  "  --json             a JSON array of objects, one per row\n"
+	  "  --limit N          at most N rows (default 1000)\n",
+	  cmd_query_exec },
 	{ "import", "[--session ID] FILE...",
 	  "add events from JSON lines or an events-list page to the cache",
 	  "  --session ID       the session the events belong to (default:\n"
@@ -155,16 +171,21 @@ cmd_print_usage(FILE *f)
 	    "With no COMMAND, opens the console on the configured endpoint.\n"
 	    "\n"
 	    "Global options:\n"
-	    "  --api-url URL      API base URL (https://..., http://127.0.0.1:PORT,\n"
-	    "                     or unix:/path/to.sock); overrides the config\n"
+	    "  --api-url URL      API base URL (https://..., "
+	    "http://127.0.0.1:PORT,\n"
+	    "                     or unix:/path/to.sock); "
+	    "overrides the config\n"
 	    "                     and ANTHROPIC_BASE_URL\n"
-	    "  --context NAME     use the [context.NAME] section of the config\n"
+	    "  --context NAME     use the [context.NAME] section of the "
+	    "config\n"
 	    "  --config FILE      read FILE instead of the default config\n"
 	    "  --local            use the local harness (started on demand)\n"
 	    "  --demo             with --local: start the demo sessions\n"
 	    "  --readonly         refuse every steering action\n"
-	    "  --ui BACKEND       console backend: ncurses (default) or tickit\n"
-	    "  --log FILE         write a diagnostic log to FILE (- is stderr)\n"
+	    "  --ui BACKEND       console backend: ncurses (default) or "
+	    "tickit\n"
+	    "  --log FILE         write a diagnostic log to FILE (- is "
+	    "stderr)\n"
 	    "  -v, --verbose      more detail in the log (repeatable)\n"
 	    "  -h, --help         show this help\n"
 	    "  -V, --version      print the version\n"
@@ -173,7 +194,8 @@ cmd_print_usage(FILE *f)
 	for (size_t i = 0; i < AD_NITEMS(cmd_table); i++)
 		fprintf(f, "  %-12s %s\n", cmd_table[i].name,
 		    cmd_table[i].summary);
-	fputs("\nRun \"pilothouse COMMAND --help\" for a command's options.\n", f);
+	fputs("\nRun \"pilothouse COMMAND --help\" for a command's "
+	    "options.\n", f);
 }
 
 /* One command's usage, summary and options. */
@@ -231,7 +253,8 @@ cmd_help_exec(struct cmd_globals *g, int argc, char **argv)
 		return CMD_EXIT_OK;
 	}
 	if ((ce = cmd_find(argv[1])) == NULL) {
-		fprintf(stderr, "pilothouse: unknown command \"%s\"\n", argv[1]);
+		fprintf(stderr, "pilothouse: unknown command \"%s\"\n",
+		    argv[1]);
 		return CMD_EXIT_USAGE;
 	}
 	cmd_print_help(stdout, ce);

@@ -17,7 +17,7 @@ enum cmd_exit {
 	CMD_EXIT_USAGE = 2,		/* bad command line */
 	CMD_EXIT_API = 3,		/* the API answered with an error */
 	CMD_EXIT_NETWORK = 4,		/* the API could not be reached */
-	CMD_EXIT_LOCAL = 5,		/* local failure: cache, files, sandbox */
+	CMD_EXIT_LOCAL = 5,		/* cache, files, sandbox failed */
 	CMD_EXIT_INTERRUPTED = 130	/* stopped by SIGINT/SIGTERM */
 };
 
@@ -65,6 +65,8 @@ int	 cmd_export_exec(struct cmd_globals *, int, char **);
 int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_console_exec(struct cmd_globals *, int, char **);
 int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
+int	 cmd_files_exec(struct cmd_globals *, int, char **);
+int	 cmd_query_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/log.h"
+#include "base/loop.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
 #include "cli/connect.h"
+#include "cli/report.h"
 #include "store/store.h"
-#include "wire/api_page.h"
 #include "wire/json_scan.h"
+#include "wire/stream.h"
 
 /*
  * Each event is written as the API's events list would give it, one per
@@ -23,43 +26,69 @@
  * between tokens removed (history pages may come pretty-printed; events
  * off the stream are compact already and are written byte for byte).
  *
- * A session that is not cached is fetched from the API first: its object
- * and its whole history, page by page, stored as they come, then written
- * out of the cache like any other.
+ * A session whose whole history is not in the cache (not there at all,
+ * or only part of it: a tail stopped while paging, say) is fetched from
+ * the API first: its object, then its history through the stream
+ * manager (wire/stream.h), which pages the whole log and delivers each
+ * event once, in order; events already cached are ignored by the store.
+ * Once the history has been read to the end (the stream is live, or the
+ * session is over) the cache is told it holds all of it and the events
+ * are written out of the cache like any other.
  */
 
-#define EXPORT_PAGE	1000	/* events per history page */
-
-/* Where a fetched page goes. */
+/* Following one session until its history is cached. */
 struct cmd_export_fetch {
+	struct connect	*c;
 	struct store	*st;
-	const char	*session;
-	size_t		 events;
+	int		 rv;
 };
 
-/* Store one event of a fetched page (a bad one is recorded and shown). */
+/* One event of the log: into the cache. */
 static void
-cmd_export_fetch_event(const char *p, size_t len, void *arg)
+cmd_export_event(struct stream *s, struct api_event *ev, void *arg)
 {
 	struct cmd_export_fetch	*f = arg;
-	struct api_event	*ev;
-	char			*cause = NULL;
 
-	if ((ev = api_event_parse(p, len, &cause)) == NULL ||
-	    ev->id == NULL) {
-		store_decode_error_put(f->st, f->session, cause != NULL ?
-		    cause : "event without an id", p, len);
-		fprintf(stderr, "pilothouse: export: %s: skipped a malformed "
-		    "event: ", f->session);
-		connect_print(stderr, cause != NULL ? cause :
-		    "event without an id", "\n");
-		free(cause);
-		api_event_free(ev);
-		return;
-	}
-	store_event_put(f->st, f->session, ev);
-	f->events++;
+	store_event_put(f->st, stream_session(s), ev);
 	api_event_free(ev);
+}
+
+/* Something that was not an event: recorded and shown, not fatal. */
+static void
+cmd_export_decode_error(struct stream *s, const char *p, size_t len,
+    const char *why, void *arg)
+{
+	struct cmd_export_fetch	*f = arg;
+
+	connect_decode_error(f->st, "export", stream_session(s), why, p, len);
+}
+
+/* The whole history read (live or over), or a failure: stop. */
+static void
+cmd_export_state(struct stream *s, enum stream_state st,
+    const struct api_error *err, void *arg)
+{
+	struct cmd_export_fetch	*f = arg;
+
+	switch (st) {
+	case STREAM_LIVE:
+	case STREAM_ENDED:
+		store_sync_set_full(f->st, stream_session(s));
+		loop_exit(f->c->loop, CMD_EXIT_OK);
+		break;
+	case STREAM_FAILED:
+		f->rv = err != NULL ? connect_error(stream_session(s), err) :
+		    CMD_EXIT_NETWORK;
+		loop_exit(f->c->loop, f->rv);
+		break;
+	case STREAM_BACKOFF:
+		if (err != NULL && err->message != NULL)
+			log_info("%s: reconnecting: %s", stream_session(s),
+			    err->message);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -69,70 +98,64 @@ cmd_export_fetch_event(const char *p, size_t len, void *arg)
 static int
 cmd_export_fetch(struct cmd_globals *g, struct store *st, const char *session)
 {
-	struct cmd_export_fetch	 f = { st, session, 0 };
-	struct connect		 c;
-	struct api_list		 l;
-	struct api_error	 err;
-	struct api_page		 pg;
-	char			*body, *page = NULL, *cause = NULL;
-	size_t			 len;
-	int			 rv;
+	static const struct stream_ops	 ops = {
+		.event = cmd_export_event,
+		.decode_error = cmd_export_decode_error,
+		.state = cmd_export_state
+	};
+	struct cmd_export_fetch		 f;
+	struct connect			 c;
+	struct api_error		 err;
+	struct stream_mgr		*mgr;
+	char				*body, *cause = NULL;
+	size_t				 len;
+	int				 rv;
 
 	if ((rv = connect_open(&c, g)) != CMD_EXIT_OK)
 		return rv;
 	if (api_wait(api_session_get(c.client, session, NULL, NULL), &body,
-	    &len, &err) != 0)
-		goto api_fail;
+	    &len, &err) != 0) {
+		rv = connect_error(session, &err);
+		api_error_clear(&err);
+		connect_close(&c);
+		return rv;
+	}
 	if (store_session_put(st, body, len, &cause) == 0) {
 		fprintf(stderr, "pilothouse: export: %s\n", cause);
 		free(cause);
 		cause = NULL;
 	}
 	free(body);
-	memset(&l, 0, sizeof l);
-	l.limit = EXPORT_PAGE;
-	l.order = "asc";
-	do {
-		l.page = page;
-		if (api_wait(api_events_list(c.client, session, &l, NULL,
-		    NULL), &body, &len, &err) != 0) {
-			free(page);
-			goto api_fail;
-		}
-		free(page);
-		page = NULL;
-		if (api_page_scan(body, len, cmd_export_fetch_event, &f, &pg,
-		    &cause) != 0) {
-			fprintf(stderr, "pilothouse: export: %s: %s\n",
-			    session, cause);
-			free(cause);
-			free(body);
-			connect_close(&c);
-			return CMD_EXIT_API;
-		}
-		free(body);
-		page = pg.next_page;
-		pg.next_page = NULL;
-		if (pg.count == 0) {
-			free(page);	/* an empty page ends the list too */
-			page = NULL;
-		}
-		api_page_clear(&pg);
-	} while (page != NULL);
-	store_sync_set_full(st, session);
+
+	f.c = &c;
+	f.st = st;
+	f.rv = CMD_EXIT_OK;
+	mgr = stream_mgr_create(c.client, &connect_stream_opts, &ops);
+	stream_follow(mgr, session, NULL, &f);
+	rv = loop_run(c.loop);
+	stream_mgr_free(mgr);
 	connect_close(&c);
 	if (store_flush(st, &cause) != 0) {
 		fprintf(stderr, "pilothouse: export: %s\n", cause);
 		free(cause);
-		return CMD_EXIT_LOCAL;
+		if (rv == CMD_EXIT_OK)
+			rv = CMD_EXIT_LOCAL;
 	}
-	return CMD_EXIT_OK;
-
-api_fail:
-	rv = connect_error(session, &err);
-	api_error_clear(&err);
-	connect_close(&c);
 	return rv;
+}
+
+/* Does the cache hold the whole history of session?  -1 with *cause. */
+static int
+cmd_export_cached(struct store *st, const char *session, char **cause)
+{
+	struct store_sync	sy;
+	int			r, full;
+
+	if ((r = store_sync_get(st, session, &sy, cause)) != 1)
+		return r;
+	full = sy.full_history;
+	store_sync_clear(&sy);
+	return full;
 }
 
 /* Print every event of a session; returns an exit status. */
@@ -173,7 +196,32 @@ fail:
 	return CMD_EXIT_LOCAL;
 }
 
-/* export [--format jsonl] SESSION */
+/* Write the Markdown report; returns an exit status. */
+static int
+cmd_export_markdown(struct store *st, const char *session)
+{
+	char	*cause = NULL;
+
+	if (report_markdown(st, session, stdout, &cause) != 0 ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "pilothouse: export: %s\n", cause != NULL ?
+		    cause : strerror(errno));
+		free(cause);
+		return CMD_EXIT_LOCAL;
+	}
+	return CMD_EXIT_OK;
+}
+
+/* The chosen format of a cached session; returns an exit status. */
+static int
+cmd_export_write(struct store *st, const char *session, int markdown)
+{
+	if (markdown)
+		return cmd_export_markdown(st, session);
+	return cmd_export_events(st, session);
+}
+
+/* export [--format jsonl|markdown] SESSION */
 int
 cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 {
@@ -183,16 +231,19 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 	};
 	const struct cmd_entry		*ce = cmd_find("export");
 	struct store			*st;
-	struct store_session		 s;
 	char				*cause = NULL, *path;
-	int				 ch, r;
+	int				 ch, r, markdown = 0;
 
 	while ((ch = getopt_long(argc, argv, "+f:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (strcmp(optarg, "jsonl") != 0)
+			if (strcmp(optarg, "markdown") == 0)
+				markdown = 1;
+			else if (strcmp(optarg, "jsonl") == 0)
+				markdown = 0;
+			else
 				return cmd_usage_error(ce, "unknown format "
-				    "\"%s\" (only jsonl is supported)", optarg);
+				    "\"%s\" (jsonl or markdown)", optarg);
 			break;
 		default:
 			return cmd_usage_error(ce, "unknown option");
@@ -207,7 +258,7 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 		r = access(path, F_OK) == 0 ? -1 : 0;
 		free(path);
 	} else
-		r = store_session_get(st, argv[optind], &s, &cause);
+		r = cmd_export_cached(st, argv[optind], &cause);
 	if (r < 0) {
 		fprintf(stderr, "pilothouse: export: %s\n", cause);
 		free(cause);
@@ -215,7 +266,7 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 		return CMD_EXIT_LOCAL;
 	}
 	if (r == 0) {
-		/* Not cached: fetch it from the API into the cache. */
+		/* Not cached, or not all of it: fetch it into the cache. */
 		free(cause);
 		cause = NULL;
 		store_close(st);
@@ -228,12 +279,8 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 			store_close(st);
 			return r;
 		}
-		r = cmd_export_events(st, argv[optind]);
-		store_close(st);
-		return r;
 	}
-	store_session_clear(&s);
-	r = cmd_export_events(st, argv[optind]);
+	r = cmd_export_write(st, argv[optind], markdown);
 	store_close(st);
 	return r;
 }

@@ -22,7 +22,9 @@
  * writes).  Every event is checked before anything is written, so a bad
  * file imports nothing; events already cached are left as they are, so
  * importing twice is harmless.  Each event's JSON is stored exactly as it
- * appears in the file, and export writes it back in the same order.
+ * appears in the file, and export writes it back in the same order.  The
+ * session is marked as holding its whole history, so export prints it
+ * from the cache instead of asking the API for the rest.
  */
 
 #define IMPORT_MAX_FILE	(1024u << 20)	/* 1 GiB */
@@ -195,6 +197,8 @@ cmd_import_exec(struct cmd_globals *g, int argc, char **argv)
 	}
 	for (size_t i = 0; i < im.n; i++)
 		(void)store_event_put(st, session, im.v[i]);
+	/* The file is the session's log: export prints it as it is. */
+	(void)store_sync_set_full(st, session);
 	if (store_flush(st, &cause) != 0 ||
 	    (after = store_events_count(st, session, NULL, &cause)) < 0) {
 		store_close(st);

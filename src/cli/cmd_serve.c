@@ -123,7 +123,8 @@ serve_ensure(char **cause)
 		return -1;
 	}
 	if (pid == 0) {
-		execl(self, "pilothouse", "serve", "--background", (char *)NULL);
+		execl(self, "pilothouse", "serve", "--background",
+		    (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
@@ -404,8 +405,8 @@ serve_run(const struct serve_opts *o, int ready_fd)
 	printf("listening unix:%s\n", sock);
 	if (o->listen != NULL)
 		printf("listening http://%s:%d (key in %s)\n",
-		    strchr(o->listen, ']') != NULL ? "[::1]" : "127.0.0.1", port,
-		    keypath);
+		    strchr(o->listen, ']') != NULL ? "[::1]" : "127.0.0.1",
+		    port, keypath);
 	if (o->unsafe)
 		printf("warning: --unsafe-no-sandbox: tools run without the "
 		    "sandbox\n");

@@ -355,10 +355,7 @@ tail_decode_error(struct stream *s, const char *p, size_t len,
 {
 	struct tail	*t = arg;
 
-	store_decode_error_put(t->store, stream_session(s), why, p, len);
-	fprintf(stderr, "pilothouse: %s: skipped a malformed event: ",
-	    stream_session(s));
-	connect_print(stderr, why, "\n");
+	connect_decode_error(t->store, NULL, stream_session(s), why, p, len);
 }
 
 /* Follow state: failures are reported; the end of every session ends. */
@@ -372,7 +369,8 @@ tail_state(struct stream *s, enum stream_state st,
 	if (st == STREAM_BACKOFF && err != NULL && err->message != NULL)
 		log_info("%s: reconnecting: %s", stream_session(s),
 		    err->message);
-	if (st == STREAM_LIVE)
+	/* After --until matched, later events were not cached. */
+	if (st == STREAM_LIVE && !t->matched)
 		store_sync_set_full(t->store, stream_session(s));
 	if (st != STREAM_ENDED && st != STREAM_FAILED)
 		return;

@@ -21,6 +21,7 @@
 #include "base/xmalloc.h"
 #include "cli/conf.h"
 #include "cli/connect.h"
+#include "store/store.h"
 #include "wire/api_retry.h"
 #include "wire/stream.h"
 
@@ -220,4 +221,15 @@ connect_send(const struct cmd_globals *g, const char *session,
 	json_decref(resp);
 	connect_close(&c);
 	return CMD_EXIT_OK;
+}
+
+/* Record and report bytes that were not an event; the stream goes on. */
+void
+connect_decode_error(struct store *st, const char *what, const char *session,
+    const char *why, const char *p, size_t len)
+{
+	store_decode_error_put(st, session, why, p, len);
+	fprintf(stderr, "pilothouse: %s%s%s: skipped a malformed event: ",
+	    what != NULL ? what : "", what != NULL ? ": " : "", session);
+	connect_print(stderr, why, "\n");
 }

@@ -20,6 +20,7 @@
 
 struct conf;
 struct loop;
+struct store;
 struct stream_opts;
 
 /* How the commands follow streams: give up if the first connection
@@ -52,6 +53,13 @@ int	 connect_harness(const struct cmd_globals *, const char *, char **)
  * Returns an exit status.
  */
 int	 connect_send(const struct cmd_globals *, const char *, json_t *);
+/*
+ * Bytes of session that were not a usable event: record them in the
+ * cache's decode errors and say "pilothouse: [WHAT: ]SESSION: skipped a
+ * malformed event: WHY" (what may be NULL).
+ */
+void	 connect_decode_error(struct store *, const char *, const char *,
+	    const char *, const char *, size_t);
 /* Print text from the server through base/sanitize.h, then end. */
 void	 connect_print(FILE *, const char *, const char *);
 

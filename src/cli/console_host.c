@@ -19,6 +19,7 @@
 #include "base/xmalloc.h"
 #include "cli/conf.h"
 #include "cli/console_host.h"
+#include "cli/query.h"
 #include "model/session.h"
 #include "store/store.h"
 #include "ui/keymap.h"
@@ -300,6 +301,28 @@ chost_audit_list(void *arg, size_t max)
 	}
 	store_records_free(r, n);
 	return v;
+}
+
+/* :sql: a read-only query over the cache, as an aligned table. */
+static char *
+chost_sql(void *arg, const char *sql, char **cause)
+{
+	struct chost	*h = arg;
+	struct buf	 out;
+
+	if (h->store == NULL) {
+		*cause = xstrdup("no cache to query");
+		return NULL;
+	}
+	buf_init(&out, BUF_UNBOUNDED);
+	if (query_run(store_path(h->store), sql, QUERY_DEFAULT_LIMIT, 0, &out,
+	    cause) < 0) {
+		buf_clear(&out);
+		return NULL;
+	}
+	if (buf_putc(&out, '\0') != 0)
+		fatalx("sql: unbounded buffer refused");
+	return buf_steal(&out, NULL);
 }
 
 /* The console's search: the next event whose JSON holds the text. */
@@ -655,6 +678,7 @@ chost_open(struct chost *h, const struct ui_options *uo, struct keymap *km,
 	ch.audit = chost_audit;
 	ch.audit_list = chost_audit_list;
 	ch.search = chost_search;
+	ch.sql = chost_sql;
 	ch.create = chost_create_session;
 	ch.words = chost_words;
 	ch.refresh = chost_refresh;

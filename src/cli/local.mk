@@ -17,3 +17,8 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c
+# The post-mortem: the Markdown report and the files a session touched.
+src_libpilothouse_a_SOURCES += \
+	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \
+	%reldir%/query.c %reldir%/query.h %reldir%/cmd_query.c
+EXTRA_DIST += doc/QUERY.md

@@ -542,7 +542,8 @@ agent_loop_settle(struct session *s)
 		agent_loop_result(s, c, 1, msg, NULL);
 		free(msg);
 	} else if (c->invalid_input) {
-		xasprintf(&msg, "invalid JSON arguments: %s", c->invalid_reason);
+		xasprintf(&msg, "invalid JSON arguments: %s",
+		    c->invalid_reason);
 		agent_loop_result(s, c, 1, msg, NULL);
 		free(msg);
 	} else if (c->verdict == POLICY_DENY)
@@ -666,7 +667,8 @@ agent_loop_model(struct session *s)
 	struct brain		*brain;
 	struct turn		 t;
 	json_t			*agent, *messages, *tools, *priv, *usage;
-	char			*sys_extra = NULL, *system = NULL, *cause = NULL;
+	char			*sys_extra = NULL, *system = NULL;
+	char			*cause = NULL;
 	char			*model, span[RAND_ID_LEN];
 	const char		*agent_sys;
 	int64_t			 window;
@@ -771,8 +773,8 @@ agent_loop_model(struct session *s)
 		s->compact_now = 1;
 	} else {
 		if (res.status == BRAIN_OK)
-			brain_result_fail(&res, BRAIN_E_PROTOCOL, 1, "the model "
-			    "stream ended without a stop");
+			brain_result_fail(&res, BRAIN_E_PROTOCOL, 1,
+			    "the model stream ended without a stop");
 		session_emit(s, "span.model_request_end", json_pack("{sssbso}",
 		    "model_request_start_id", span, "is_error", 1,
 		    "model_usage", usage), json_pack("{sb}", "discard", 1), 0,
@@ -861,7 +863,8 @@ agent_loop_step(struct session *s)
 	switch (s->phase) {
 	case SESSION_PHASE_IN_MODEL:
 		/* Only after a restart: that request is lost; redo it. */
-		session_emit(s, "span.model_request_end", json_pack("{sssbs{sisisisi}}",
+		session_emit(s, "span.model_request_end",
+		    json_pack("{sssbs{sisisisi}}",
 		    "model_request_start_id", s->span_start, "is_error", 1,
 		    "model_usage", "input_tokens", 0, "output_tokens", 0,
 		    "cache_creation_input_tokens", 0, "cache_read_input_tokens",

@@ -28,8 +28,9 @@ static const struct brain_route brain_routes[] = {
 	{ "", brain_anthropic_create, &brain_anthropic_ops },
 };
 
-static void	brain_unavailable_next_turn(void *, const struct brain_request *,
-		    brain_sink, void *, struct cancel *, struct brain_result *);
+static void	brain_unavailable_next_turn(void *,
+		    const struct brain_request *, brain_sink, void *,
+		    struct cancel *, struct brain_result *);
 static void	brain_unavailable_free(void *);
 
 /* A brain that cannot serve its model: every call fails with why. */

@@ -85,14 +85,15 @@ struct brain_ev {
 	enum brain_ev_kind	 kind;
 	int			 index;
 	enum brain_block	 block;
-	const char		*tool_id;	/* provider id (toolu_..., call_...) */
+	const char		*tool_id;	/* toolu_..., call_... */
 	const char		*tool_name;
-	json_t			*hints;		/* scripted only: {"confirm":{...},
-						   "auto_result":"..."} or NULL */
+	/* Scripted only: {"confirm":{...}, "auto_result":"..."}, or NULL. */
+	json_t			*hints;
 	const char		*data;		/* deltas; not NUL-terminated */
 	size_t			 len;
 	enum brain_stop		 stop;
-	json_t			*stop_details;	/* refusal: {category, explanation} */
+	/* A refusal's {category, explanation}. */
+	json_t			*stop_details;
 	struct brain_usage	 usage;
 };
 
@@ -115,7 +116,8 @@ struct brain_request {
 					   "scripted:fix-mean" */
 	const char	*system;	/* may be NULL */
 	json_t		*messages;
-	json_t		*tools;		/* [{name, description, input_schema}] */
+	json_t		*tools;		/* [{name, description,
+					   input_schema}] */
 	int		 max_tokens;
 	json_t		*thinking;	/* NULL or {"type":"enabled",...} */
 	int		 attempt;	/* 0, 1, 2... retries of this request */
@@ -137,9 +139,9 @@ enum brain_status {
 
 struct brain_result {
 	enum brain_status	status;
-	int			retryable;	/* the error may pass on retry */
+	int			retryable;	/* may pass on retry */
 	int			http_status;	/* 0 when not HTTP */
-	int			retry_after_ms;	/* -1: use the harness backoff */
+	int			retry_after_ms;	/* -1: the harness backoff */
 	char			message[512];	/* for session.error */
 };
 
@@ -161,10 +163,10 @@ struct brain {
 
 /* What brains may need from the harness; borrowed for the brain's life. */
 struct brain_env {
-	struct scenario_set	*scenarios;	/* scripted: the scenario files */
+	struct scenario_set	*scenarios;	/* scripted: scenario files */
 	int			 scripted_fast;	/* --scripted-fast */
-	const char		*config_path;	/* --config FILE, or NULL for
-						   the default (brain_config.h) */
+	/* --config FILE, or NULL for the default (brain_config.h). */
+	const char		*config_path;
 };
 
 /*

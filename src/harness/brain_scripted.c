@@ -95,7 +95,8 @@ scripted_rand(uint64_t *state)
 	x ^= x << 25;
 	x ^= x >> 27;
 	*state = x;
-	return (double)((x * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	return (double)((x * 2685821657736338717ULL) >> 11) /
+	    9007199254740992.0;
 }
 
 /* Sleep ms with jitter; non-zero when cancelled. */
@@ -137,7 +138,8 @@ scripted_expand(struct scripted_call *c, const char *in)
 
 			if (n == 7 && strncmp(p + 2, "WORKDIR", n) == 0)
 				val = c->req->workdir;
-			else if (n == 10 && strncmp(p + 2, "SESSION_ID", n) == 0)
+			else if (n == 10 &&
+			    strncmp(p + 2, "SESSION_ID", n) == 0)
 				val = c->req->session_id;
 			else if (n == 8 && strncmp(p + 2, "SCENARIO", n) == 0)
 				val = c->sc->name;
@@ -266,8 +268,8 @@ scripted_expect_ok(const struct scenario_block *b, json_t *res, char **why)
 		ok = 0;
 	} else if (b->expect_contains != NULL &&
 	    strstr(text, b->expect_contains) == NULL) {
-		xasprintf(why, "expected output containing \"%s\", got \"%.80s\"",
-		    b->expect_contains, text);
+		xasprintf(why, "expected output containing \"%s\", "
+		    "got \"%.80s\"", b->expect_contains, text);
 		ok = 0;
 	} else if (b->has_expect_matches &&
 	    regexec(&b->expect_matches, text, 0, NULL, 0) != 0) {

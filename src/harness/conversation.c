@@ -198,7 +198,8 @@ conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 		    "signature") ? hjson_str(priv, "signature") : ""));
 	else if (cv->assistant != NULL && strcmp(type, "agent.thinking") == 0)
 		json_array_append_new(cv->assistant, json_pack("{ssssss}",
-		    "type", "thinking", "thinking", hjson_str(priv, "thinking") ?
+		    "type", "thinking", "thinking",
+		    hjson_str(priv, "thinking") ?
 		    hjson_str(priv, "thinking") : "", "signature",
 		    hjson_str(priv, "signature") ? hjson_str(priv,
 		    "signature") : ""));

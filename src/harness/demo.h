@@ -33,6 +33,7 @@ void		 demo_free(struct demo *);
  * is {"demo", "environment_id", "agent_id", "sessions": [{"key",
  * "session_id", "scenario"}]}.
  */
-int		 demo_start(struct demo *, json_t *, json_t **, struct apierr *);
+int		 demo_start(struct demo *, json_t *, json_t **,
+		    struct apierr *);
 
 #endif

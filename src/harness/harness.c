@@ -57,7 +57,8 @@ struct htimer *harness_timer(struct harness *h) { return h->timer; }
 const struct brain_env *harness_brain_env(struct harness *h) { return &h->env; }
 const char *harness_data_dir(struct harness *h) { return h->data_dir; }
 int harness_unsafe(struct harness *h) { return h->unsafe; }
-struct scenario_set *harness_scenarios(struct harness *h) { return h->scenarios; }
+struct scenario_set *
+harness_scenarios(struct harness *h) { return h->scenarios; }
 int harness_fast(struct harness *h) { return h->env.scripted_fast; }
 
 /* Is the harness shutting down? */
@@ -197,7 +198,8 @@ harness_load(struct harness *h, const char *id, char **cause)
 	obj = json_loads(body, 0, NULL);
 	free(body);
 	if (obj == NULL) {
-		xasprintf(cause, "session %s: the stored object is corrupt", id);
+		xasprintf(cause, "session %s: the stored object is corrupt",
+		    id);
 		return NULL;
 	}
 	s = session_create(h, id);
@@ -433,7 +435,8 @@ harness_metadata(json_t *in, json_t *base, json_t **out, struct apierr *err)
 			json_decref(m);
 			err->code = "invalid_metadata";
 			return apierr_invalid(err, "metadata.%s: keys are 1-64 "
-			    "characters and values strings of at most 512", key);
+			    "characters and values strings of at most 512",
+			    key);
 		}
 		json_object_set(m, key, v);
 	}
@@ -502,8 +505,8 @@ harness_mcp_servers(json_t *v, struct apierr *err)
 		    hjson_str(srv, "name") == NULL ||
 		    hjson_str(srv, "url") == NULL) {
 			json_decref(out);
-			apierr_invalid(err, "mcp_servers[%zu] must be {\"type\": "
-			    "\"url\", \"name\", \"url\"}", i);
+			apierr_invalid(err, "mcp_servers[%zu] must be "
+			    "{\"type\": \"url\", \"name\", \"url\"}", i);
 			return NULL;
 		}
 		for (j = 0; j < i; j++)
@@ -616,8 +619,8 @@ harness_agent_fields(json_t *a, json_t *body, int create, struct apierr *err)
 			return apierr_invalid(err, "execution_identity needs a "
 			    "\"type\"");
 		json_object_set_new(a, "execution_identity", v != NULL &&
-		    !json_is_null(v) ? json_incref(v) : json_pack("{ss}", "type",
-		    "service_account"));
+		    !json_is_null(v) ? json_incref(v) :
+		    json_pack("{ss}", "type", "service_account"));
 	}
 	if ((v = json_object_get(body, "metadata")) != NULL || create) {
 		if (harness_metadata(v, create ? NULL : json_object_get(a,
@@ -830,7 +833,8 @@ harness_env_config(json_t *v, struct apierr *err)
 	if (net == NULL || json_is_null(net) || hjson_str_is(net, "type",
 	    "limited")) {
 		list = json_object_get(net, "allowed_hosts");
-		if (list != NULL && !json_is_null(list) && !json_is_array(list)) {
+		if (list != NULL && !json_is_null(list) &&
+		    !json_is_array(list)) {
 			apierr_invalid(err, "config.networking.allowed_hosts "
 			    "must be an array");
 			return NULL;
@@ -1250,10 +1254,11 @@ static int
 harness_session_save(struct harness *h, struct session *s, struct apierr *err)
 {
 	struct hstore_session_row	 row;
-	json_t				*agent = json_object_get(s->obj, "agent");
+	json_t				*agent;
 	char				*body, *cause = NULL;
 	int				 rv;
 
+	agent = json_object_get(s->obj, "agent");
 	memset(&row, 0, sizeof row);
 	row.id = s->id;
 	row.created_us = s->created_us;
@@ -1307,8 +1312,9 @@ harness_session_create(struct harness *h, json_t *body, json_t **out,
 	}
 	if (json_object_get(body, "budget") != NULL &&
 	    !harness_budget_ok(json_object_get(body, "budget")))
-		return apierr_invalid(err, "budget must be {\"type\": \"limit\", "
-		    "\"max_list_cost\": {\"amount\", \"currency\"}}");
+		return apierr_invalid(err, "budget must be {\"type\": "
+		    "\"limit\", \"max_list_cost\": {\"amount\", "
+		    "\"currency\"}}");
 	o = json_object_get(body, "vault_ids");
 	if (o != NULL && !json_is_array(o))
 		return apierr_invalid(err, "vault_ids must be an array");
@@ -1359,7 +1365,8 @@ harness_session_create(struct harness *h, json_t *body, json_t **out,
 	    "s{sisi}}", "input_tokens", 0, "output_tokens", 0,
 	    "cache_read_input_tokens", 0, "cache_creation",
 	    "ephemeral_5m_input_tokens", 0, "ephemeral_1h_input_tokens", 0,
-	    "active_seconds", 0.0, "list_cost", "amount", "0", "currency", "USD",
+	    "active_seconds", 0.0, "list_cost", "amount", "0", "currency",
+	    "USD",
 	    "server_tool_use", "web_fetch_requests", 0, "web_search_requests",
 	    0));
 	json_object_set_new(o, "deployment_id", json_null());
@@ -1562,7 +1569,8 @@ harness_session_archive(struct harness *h, const char *id, json_t **out,
 		pthread_mutex_unlock(&s->lock);
 		session_unref(s);
 		return apierr_invalid(err, "Cannot archive a session while it "
-		    "is running; interrupt it and wait for session.status_idle");
+		    "is running; interrupt it and wait for "
+		    "session.status_idle");
 	}
 	if (json_is_null(json_object_get(s->obj, "archived_at"))) {
 		harness_timestamp(h, now, &us);
@@ -1602,7 +1610,8 @@ harness_session_delete(struct harness *h, const char *id, json_t **out,
 		pthread_mutex_unlock(&s->lock);
 		session_unref(s);
 		return apierr_invalid(err, "Cannot delete a session while it "
-		    "is running; interrupt it and wait for session.status_idle");
+		    "is running; interrupt it and wait for "
+		    "session.status_idle");
 	}
 	session_emit(s, "session.deleted", json_object(), NULL, 0, NULL, NULL);
 	if (hstore_session_delete(h->store, id, &cause) != 0) {
@@ -1717,8 +1726,9 @@ harness_event_check(struct session *s, json_t *events, size_t i,
 		    "tool_use_id" : "custom_tool_use_id");
 		c = session_call_find(s, id);
 		if (t == API_EV_USER_TOOL_RESULT && !s->self_hosted)
-			return apierr_invalid(err, "events.%zu: user.tool_result "
-			    "is only accepted on self_hosted environments", i);
+			return apierr_invalid(err, "events.%zu: "
+			    "user.tool_result is only accepted on "
+			    "self_hosted environments", i);
 		if (id == NULL || c == NULL || c->done || c->custom !=
 		    (t == API_EV_USER_CUSTOM_TOOL_RESULT) ||
 		    json_object_get(answered, id) != NULL ||

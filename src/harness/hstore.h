@@ -48,8 +48,8 @@ struct hstore_query {
 	int			 has_after;
 	int64_t			 after_key;
 	const char		*after_id;
-	int			 before;	/* walk backwards from the cursor
-						   (sessions' prev_page) */
+	/* Walk backwards from the cursor (sessions' prev_page). */
+	int			 before;
 	int			 include_archived;
 	/* created_at for agents/sessions, processed_at for events (us) */
 	int64_t			 gt, gte, lt, lte;
@@ -73,7 +73,7 @@ struct hstore_row {
 struct hstore_rows {
 	struct hstore_row	*rows;
 	size_t			 n;
-	int			 more;		/* rows exist past the last one */
+	int			 more;		/* rows past the last one */
 };
 
 /* One event of a log, as loaded. */

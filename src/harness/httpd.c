@@ -31,7 +31,10 @@
 #define HTTPD_MAX_LIST		1000
 #define HTTPD_MAX_FILTERS	64
 
-/* One listener: the handler's closure says which daemon a request came in on. */
+/*
+ * One listener: the handler's closure says which daemon a request came
+ * in on.
+ */
 struct httpd_listener {
 	struct httpd		*d;
 	int			 tcp;
@@ -151,7 +154,8 @@ httpd_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 			q->types[q->ntypes++] = api_event_type_name(t);
 	} else if (strcmp(key, "statuses[]") == 0 ||
 	    strcmp(key, "statuses") == 0) {
-		if (strcmp(value, "idle") != 0 && strcmp(value, "running") != 0 &&
+		if (strcmp(value, "idle") != 0 &&
+		    strcmp(value, "running") != 0 &&
 		    strcmp(value, "rescheduling") != 0 &&
 		    strcmp(value, "terminated") != 0) {
 			q->bad = value;
@@ -251,8 +255,8 @@ httpd_time_arg(struct MHD_Connection *conn, const char *key, int64_t *out,
 static char *
 httpd_b64(const char *in)
 {
-	static const char	 al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				    "qrstuvwxyz0123456789-_";
+	static const char	 al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t			 len = strlen(in), o = 0;
 	const unsigned char	*p = (const unsigned char *)in;
 	char			*out = xmalloc(len * 4 / 3 + 4);
@@ -618,8 +622,8 @@ httpd_agents(struct httpd_req *r, struct MHD_Connection *conn,
 		    version, &out, &err), &out, &err, 200);
 	}
 	if (n == 3 && post)
-		return httpd_reply(r, conn, harness_agent_update(h, seg[2], body,
-		    &out, &err), &out, &err, 200);
+		return httpd_reply(r, conn, harness_agent_update(h, seg[2],
+		    body, &out, &err), &out, &err, 200);
 	if (n == 4 && post && strcmp(seg[3], "archive") == 0)
 		return httpd_reply(r, conn, harness_agent_archive(h, seg[2],
 		    &out, &err), &out, &err, 200);
@@ -853,8 +857,8 @@ httpd_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		body = json_object();
 	n = httpd_split(url, seg, AD_NITEMS(seg));
 	if (n > 0 && strcmp(seg[0], "pilothouse") == 0 && d->cfg.ext != NULL) {
-		rv = httpd_reply(r, conn, d->cfg.ext(d->cfg.ext_arg, method, url,
-		    body, &out, &err), &out, &err, 200);
+		rv = httpd_reply(r, conn, d->cfg.ext(d->cfg.ext_arg, method,
+		    url, body, &out, &err), &out, &err, 200);
 	} else if (n >= 2 && n <= AD_NITEMS(seg) && strcmp(seg[0], "v1") == 0) {
 		if (strcmp(seg[1], "agents") == 0)
 			rv = httpd_agents(r, conn, method, seg, n, body);
@@ -943,7 +947,8 @@ httpd_start(const struct httpd_config *cfg, char **cause)
 			xasprintf(cause, "TCP needs a key (--key-file)");
 			goto fail;
 		}
-		if ((d->tcp_d = httpd_daemon(&d->tcp_l, cfg->tcp_fd, cause)) == NULL)
+		d->tcp_d = httpd_daemon(&d->tcp_l, cfg->tcp_fd, cause);
+		if (d->tcp_d == NULL)
 			goto fail;
 	}
 	return d;
@@ -1026,7 +1031,8 @@ httpd_listen_tcp(const char *addr, int *port, char **cause)
 		colon++;
 	} else {
 		colon = strrchr(addr, ':');
-		if (colon == NULL || (hl = (size_t)(colon - addr)) >= sizeof host)
+		if (colon == NULL ||
+		    (hl = (size_t)(colon - addr)) >= sizeof host)
 			goto bad;
 		memcpy(host, addr, hl);
 		host[hl] = '\0';
@@ -1060,7 +1066,8 @@ httpd_listen_tcp(const char *addr, int *port, char **cause)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 1024) != 0) {
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    listen(fd, 1024) != 0) {
 		xasprintf(cause, "%s: %s", addr, strerror(errno));
 		close(fd);
 		return -1;

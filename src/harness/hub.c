@@ -11,14 +11,15 @@
 #include "base/xmalloc.h"
 #include "harness/hub.h"
 
-static const char hub_ping_frame[] = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+static const char hub_ping_frame[] =
+    "event: ping\ndata: {\"type\":\"ping\"}\n\n";
 
 struct hub_frame {
 	struct hub_frame	*next;
 	int64_t			 seq;		/* -1 for previews */
 	int			 preview;	/* HUB_PREVIEW_*, or 0 */
 	int			 update;	/* a processed echo */
-	size_t			 readers;	/* subscribers whose cur is this */
+	size_t			 readers;	/* subscribers at this frame */
 	size_t			 len;
 	char			 data[];
 };

@@ -83,8 +83,8 @@ policy_keys(json_t *obj, const char *where, char **cause,
 			if (strcmp(key, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return policy_error(cause, where, "unknown field \"%s\"",
-			    key);
+			return policy_error(cause, where,
+			    "unknown field \"%s\"", key);
 	}
 	return 0;
 }
@@ -130,7 +130,8 @@ policy_domains(json_t *c, const char *where, char **cause)
 	for (int k = 0; k < 2; k++) {
 		if (lists[k] == NULL)
 			continue;
-		if (!json_is_array(lists[k]) || json_array_size(lists[k]) == 0 ||
+		if (!json_is_array(lists[k]) ||
+		    json_array_size(lists[k]) == 0 ||
 		    json_array_size(lists[k]) > POLICY_MAX_DOMAINS)
 			return policy_error(cause, where, "a domain list must "
 			    "hold 1 to %d strings", POLICY_MAX_DOMAINS);
@@ -162,7 +163,8 @@ policy_toolset(json_t *in, const char *where, char **cause)
 	    "always_allow", where, cause)) == NULL)
 		return NULL;
 	configs = json_object_get(in, "configs");
-	if (configs != NULL && !json_is_null(configs) && !json_is_array(configs)) {
+	if (configs != NULL && !json_is_null(configs) &&
+	    !json_is_array(configs)) {
 		json_decref(dc);
 		policy_error(cause, where, "configs must be an array");
 		return NULL;
@@ -176,8 +178,9 @@ policy_toolset(json_t *in, const char *where, char **cause)
 				break;
 		if (!json_is_object(c) || name == NULL ||
 		    k == AD_NITEMS(policy_builtins)) {
-			policy_error(cause, w, "name must be one of bash, read, "
-			    "write, edit, glob, grep, web_fetch, web_search");
+			policy_error(cause, w, "name must be one of bash, "
+			    "read, write, edit, glob, grep, web_fetch, "
+			    "web_search");
 			goto fail;
 		}
 		if (given[k] != NULL) {
@@ -350,7 +353,8 @@ policy_custom(json_t *in, const char *where, char **cause)
 		policy_error(cause, where, "description is required");
 		return NULL;
 	}
-	if (!json_is_object(schema) || !hjson_str_is(schema, "type", "object")) {
+	if (!json_is_object(schema) ||
+	    !hjson_str_is(schema, "type", "object")) {
 		policy_error(cause, where, "input_schema must be an object "
 		    "with \"type\": \"object\"");
 		return NULL;
@@ -409,7 +413,8 @@ policy_resolve_tools(json_t *in, json_t *servers, json_t **out, char **cause)
 					r = NULL;
 				}
 		} else
-			policy_error(cause, w, "unknown tool type \"%s\"", type);
+			policy_error(cause, w, "unknown tool type \"%s\"",
+			    type);
 		free(w);
 		if (r == NULL) {
 			json_decref(res);
@@ -604,9 +609,10 @@ policy_segment_denied(char **w, size_t n, const char *workdir)
 			if (strncmp(w[j], "of=/dev/", 8) == 0)
 				return 1;
 	if (strcmp(w[i], "git") == 0 && i + 1 < n &&
-	    strcmp(w[i + 1], "push") == 0 && (policy_has_word(w, n, "--force") ||
-	    policy_has_word(w, n, "-f") || policy_has_word(w, n,
-	    "--force-with-lease")))
+	    strcmp(w[i + 1], "push") == 0 &&
+	    (policy_has_word(w, n, "--force") ||
+	    policy_has_word(w, n, "-f") ||
+	    policy_has_word(w, n, "--force-with-lease")))
 		return 1;
 	if (strcmp(w[i], "rm") == 0) {
 		int	recursive = 0;
@@ -617,12 +623,14 @@ policy_segment_denied(char **w, size_t n, const char *workdir)
 			    strcmp(w[j], "--recursive") == 0))
 				recursive = 1;
 		for (size_t j = i + 1; recursive && j < n; j++)
-			if (w[j][0] != '-' && !policy_path_inside(w[j], workdir))
+			if (w[j][0] != '-' &&
+			    !policy_path_inside(w[j], workdir))
 				return 1;
 	}
 	/* Writes into /etc by any tool. */
 	for (size_t j = i; j < n; j++)
-		if (strncmp(w[j], "/etc/", 5) == 0 && (strcmp(w[i], "tee") == 0 ||
+		if (strncmp(w[j], "/etc/", 5) == 0 &&
+		    (strcmp(w[i], "tee") == 0 ||
 		    strcmp(w[i], "cp") == 0 || strcmp(w[i], "mv") == 0 ||
 		    strcmp(w[i], "rm") == 0 || strcmp(w[i], "ln") == 0 ||
 		    strcmp(w[i], "chmod") == 0 || strcmp(w[i], "chown") == 0 ||
@@ -644,7 +652,8 @@ policy_command_denied(const char *cmd)
 		if (!isspace((unsigned char)*p))
 			squeezed[n++] = *p;
 	squeezed[n] = '\0';
-	if (strstr(squeezed, ":(){") != NULL || strstr(squeezed, ":|:&") != NULL)
+	if (strstr(squeezed, ":(){") != NULL ||
+	    strstr(squeezed, ":|:&") != NULL)
 		return 1;
 	if (strstr(squeezed, ">/etc/") != NULL || strstr(squeezed, ">>/etc/"))
 		return 1;
@@ -793,8 +802,8 @@ policy_evaluate(json_t *tools, const char *name, json_t *input,
 			d->evaluation = json_pack("{ss s{ss}}", "type", "auto",
 			    "evaluated_permission", "type", "allow");
 		else
-			d->evaluation = json_pack("{ss s{ssss}}", "type", "auto",
-			    "evaluated_permission", "type",
+			d->evaluation = json_pack("{ss s{ssss}}", "type",
+			    "auto", "evaluated_permission", "type",
 			    policy_verdict_name(d->verdict), "reason_code",
 			    d->verdict == POLICY_ASK ? "indeterminate" :
 			    "high_risk");

@@ -81,7 +81,8 @@ scenario_lines_scan(const char *text, size_t len, int **out, size_t *nout)
 		else if (c == '{' || c == '[') {
 			if (n == size) {
 				size = size ? size * 2 : 64;
-				lines = xreallocarray(lines, size, sizeof *lines);
+				lines = xreallocarray(lines, size,
+				    sizeof *lines);
 			}
 			lines[n++] = line;
 		}
@@ -276,7 +277,8 @@ scenario_pace_parse(struct scenario_ctx *ctx, json_t *obj, const char *where,
 	json_t	*v;
 
 	if (!json_is_object(obj))
-		return scenario_error(ctx, obj, where, "pace must be an object");
+		return scenario_error(ctx, obj, where,
+		    "pace must be an object");
 	if (scenario_check_keys(ctx, obj, where, keys) != 0 ||
 	    scenario_int(ctx, obj, "latency_ms", where, 0, 600000,
 	    &p->latency_ms) != 0 ||
@@ -325,7 +327,8 @@ scenario_jump(struct scenario_ctx *ctx, const struct scenario_turn *t,
 		    key);
 	if ((*out = scenario_label(t, json_string_value(v))) == -1)
 		return scenario_error(ctx, obj, where, "\"%s\": no response "
-		    "is labelled \"%s\" in this turn", key, json_string_value(v));
+		    "is labelled \"%s\" in this turn", key,
+		    json_string_value(v));
 	return 0;
 }
 
@@ -339,7 +342,8 @@ scenario_expect_parse(struct scenario_ctx *ctx, json_t *e, const char *where,
 	json_t	*v;
 
 	if (!json_is_object(e))
-		return scenario_error(ctx, e, where, "expect must be an object");
+		return scenario_error(ctx, e, where,
+		    "expect must be an object");
 	if (scenario_check_keys(ctx, e, where, keys) != 0)
 		return -1;
 	b->has_expect = 1;
@@ -378,7 +382,8 @@ scenario_confirm_parse(struct scenario_ctx *ctx, json_t *c, const char *where)
 	int	 ms = 0;
 
 	if (!json_is_object(c))
-		return scenario_error(ctx, c, where, "confirm must be an object");
+		return scenario_error(ctx, c, where,
+		    "confirm must be an object");
 	if (scenario_check_keys(ctx, c, where, keys) != 0 ||
 	    scenario_int(ctx, c, "after_ms", where, 0, 3600000, &ms) != 0)
 		return -1;
@@ -418,7 +423,8 @@ scenario_block_parse(struct scenario_ctx *ctx, const struct scenario_turn *t,
 	b->on_deny = b->on_error = b->on_mismatch = -1;
 	b->expect_is_error = -1;
 	if (!json_is_object(o))
-		return scenario_error(ctx, o, where, "a block must be an object");
+		return scenario_error(ctx, o, where,
+		    "a block must be an object");
 	if ((v = json_object_get(o, "text")) != NULL) {
 		b->kind = SCENARIO_TEXT;
 		if (scenario_check_keys(ctx, o, where, text_keys) != 0)
@@ -477,7 +483,8 @@ scenario_block_parse(struct scenario_ctx *ctx, const struct scenario_turn *t,
 		return -1;
 	if (scenario_jump(ctx, t, o, "on_deny", where, &b->on_deny) != 0 ||
 	    scenario_jump(ctx, t, o, "on_error", where, &b->on_error) != 0 ||
-	    scenario_jump(ctx, t, o, "on_mismatch", where, &b->on_mismatch) != 0)
+	    scenario_jump(ctx, t, o, "on_mismatch", where,
+	    &b->on_mismatch) != 0)
 		return -1;
 	return 0;
 }
@@ -606,13 +613,15 @@ static int
 scenario_turn_parse(struct scenario_ctx *ctx, json_t *o, const char *where,
     struct scenario_turn *t, const struct scenario_pace *pace)
 {
-	static const char *const keys[] = { "user", "match", "responses", NULL };
+	static const char *const keys[] = { "user", "match", "responses",
+	    NULL };
 	json_t	*v, *responses;
 	char	*w;
 	size_t	 i;
 
 	if (!json_is_object(o))
-		return scenario_error(ctx, o, where, "a turn must be an object");
+		return scenario_error(ctx, o, where,
+		    "a turn must be an object");
 	if (scenario_check_keys(ctx, o, where, keys) != 0)
 		return -1;
 	if ((v = json_object_get(o, "user")) != NULL &&

@@ -45,7 +45,8 @@ struct scenario_block {
 	char		*name;		/* tool name */
 	json_t		*input;		/* tool input */
 	char		*id;		/* fixed model tool id, or NULL */
-	json_t		*confirm;	/* {expect, auto, after_ms, deny_message} */
+	/* {expect, auto, after_ms, deny_message} */
+	json_t		*confirm;
 	/* expect: checked against the real tool result */
 	int		 has_expect;
 	int		 expect_is_error;	/* -1: not checked */
@@ -70,10 +71,10 @@ struct scenario_response {
 	char			*label;
 	struct scenario_block	*blocks;
 	size_t			 nblocks;
-	char			*stop;		/* end_turn, tool_use, max_tokens,
-						   refusal */
+	/* end_turn, tool_use, max_tokens or refusal */
+	char			*stop;
 	json_t			*refusal;	/* {category, explanation} */
-	int			 next;		/* index, or -1: the following */
+	int			 next;		/* index; -1: the following */
 	json_t			*usage;		/* or NULL: estimated */
 	struct scenario_fail	*fail;		/* or NULL */
 	struct scenario_pace	 pace;
@@ -91,11 +92,11 @@ struct scenario {
 	int			 refs;		/* scenario_unref */
 	char			*name;
 	char			*path;		/* the file */
-	char			*dir;		/* its directory ($file, copy) */
+	char			*dir;		/* its directory */
 	char			*description;
 	json_t			*agent;		/* or NULL */
 	/* workspace seeding */
-	char			*copy;		/* absolute directory, or NULL */
+	char			*copy;		/* absolute dir, or NULL */
 	json_t			*files;		/* {"rel/path": "text"} */
 	json_t			*setup;		/* ["cmd", ...] */
 	int			 strict;

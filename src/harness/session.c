@@ -353,7 +353,8 @@ session_emit(struct session *s, const char *type, json_t *fields,
 {
 	struct hstore_session_row	 row, *rowp = NULL;
 	struct hstore_event		 ev;
-	char				 id[RAND_ID_LEN], now[CLOCK_RFC3339_LEN];
+	char				 id[RAND_ID_LEN];
+	char				 now[CLOCK_RFC3339_LEN];
 	char				*body, *privs = NULL, *sbody = NULL;
 	char				*cause = NULL;
 	json_t				*e, *v;
@@ -433,7 +434,8 @@ session_process(struct session *s, const char *id, json_t *priv)
 		json_array_foreach(queues[k], i, q)
 			if (hjson_str_is(json_object_get(q, "event"), "id",
 			    id)) {
-				ev = json_deep_copy(json_object_get(q, "event"));
+				ev = json_deep_copy(json_object_get(q,
+				    "event"));
 				seq = json_integer_value(json_object_get(q,
 				    "seq"));
 				break;

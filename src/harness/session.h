@@ -69,10 +69,11 @@ struct session_call {
 	int			 invalid_input;	/* the JSON did not parse */
 	char			*invalid_reason;
 	enum session_confirm	 confirm;	/* processed confirmation */
-	enum session_confirm	 confirm_queued;	/* logged, not processed */
+	/* Logged, not processed yet. */
+	enum session_confirm	 confirm_queued;
 	char			*deny_message;
 	int			 done;		/* a result is in the log */
-	int			 stale;		/* in flight when we restarted */
+	int			 stale;		/* in flight at a restart */
 	json_t			*input;
 	json_t			*hints;		/* scripted autopilot hints */
 };
@@ -92,7 +93,7 @@ struct session {
 	/* environment */
 	int			 self_hosted;
 	json_t			*networking;
-	char			*scenario;	/* metadata pilothouse.scenario */
+	char			*scenario;	/* pilothouse.scenario */
 
 	/* state (the reducer's) */
 	enum session_status	 status;
@@ -104,20 +105,20 @@ struct session {
 	json_t			*queued_confirms;	/* the same */
 	struct session_call	*calls;
 	size_t			 ncalls;
-	char			*stop;		/* last response's stop reason */
+	char			*stop;		/* the last stop reason */
 	json_t			*stop_details;
 	int			 rounds;	/* tool rounds this turn */
 	int			 interrupt;	/* pending user.interrupt */
 	int			 mcp_reported;	/* this turn */
 
 	/* runner */
-	int			 scheduled;	/* a runner job is queued/running */
-	int			 attempt;	/* retries of this model request */
-	int64_t			 last_input;	/* tokens the last request read */
+	int			 scheduled;	/* a runner job is queued */
+	int			 attempt;	/* retries of this request */
+	int64_t			 last_input;	/* tokens last request read */
 	int			 compactions;	/* in a row (compact.h) */
 	int			 compact_now;	/* the window was exceeded */
 	struct cancel		 cancel;	/* fired by user.interrupt */
-	int64_t			 running_since;	/* mono us, 0 when not running */
+	int64_t			 running_since;	/* mono us; 0: not running */
 	double			 active_seconds;
 
 	/* hands */

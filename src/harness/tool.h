@@ -28,7 +28,8 @@ struct toolbox;
 
 struct toolbox_config {
 	const char	*workspace;	/* host directory, created if missing */
-	int		 unsafe_no_sandbox;	/* bash without bwrap (opt-in) */
+	/* bash without bwrap (opt-in) */
+	int		 unsafe_no_sandbox;
 	uid_t		 sandbox_uid;	/* root harness only; 0 picks default */
 	gid_t		 sandbox_gid;
 	json_t		*networking;	/* environment config.networking, or

@@ -113,7 +113,8 @@ turn_block_stop(struct turn *t)
 	switch (t->block) {
 	case BRAIN_BLOCK_TEXT:
 		fields = json_pack("{s[{ssso}]}", "content", "type", "text",
-		    "text", hjson_string_lossy(buf_cstr(&t->text), t->text.len));
+		    "text", hjson_string_lossy(buf_cstr(&t->text),
+		    t->text.len));
 		pthread_mutex_lock(&t->s->lock);
 		session_emit(t->s, "agent.message", fields, NULL,
 		    SESSION_KEEP_ID, t->event_id, NULL);
@@ -167,8 +168,8 @@ turn_sink(void *arg, const struct brain_ev *ev)
 			    "event_start", "event", "type",
 			    ev->block == BRAIN_BLOCK_TEXT ? "agent.message" :
 			    "agent.thinking", "id", t->event_id),
-			    ev->block == BRAIN_BLOCK_TEXT ? HUB_PREVIEW_MESSAGE :
-			    HUB_PREVIEW_THINKING);
+			    ev->block == BRAIN_BLOCK_TEXT ?
+			    HUB_PREVIEW_MESSAGE : HUB_PREVIEW_THINKING);
 		break;
 	case BRAIN_EV_TEXT:
 	case BRAIN_EV_THINKING:
@@ -178,7 +179,7 @@ turn_sink(void *arg, const struct brain_ev *ev)
 			return 1;
 		b = ev->kind == BRAIN_EV_SIGNATURE ? &t->signature : &t->text;
 		if (buf_append(b, ev->data, ev->len) != 0)
-			return 1;	/* a block larger than any model makes */
+			return 1;	/* larger than any model makes */
 		if (ev->kind == BRAIN_EV_TEXT)
 			turn_preview(t, json_pack("{sssss{sssis{ssso}}}",
 			    "type", "event_delta", "event_id", t->event_id,

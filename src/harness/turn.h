@@ -29,7 +29,7 @@ struct turn {
 	int			 open;		/* a block is open */
 	enum brain_block	 block;
 	char			 event_id[RAND_ID_LEN];
-	struct buf		 text;		/* text, thinking or tool JSON */
+	struct buf		 text;		/* text, thinking, tool JSON */
 	struct buf		 signature;
 	char			*tool_id;
 	char			*tool_name;

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,62 @@
  *   next turn (status_running) clears, unless the session terminated.
  */
 
+/*
+ * Reading an event: the reducer never builds a jansson tree (~18 us an
+ * event) nor looks a key up by rescanning the raw text from the start
+ * (one pass per key).  model_fields_scan() walks the top-level object
+ * once and keeps the span of every member any rule reads (the last one
+ * when a key repeats, as jansson keeps); nested values (stop_reason,
+ * error, usage, a tool's input) are then read inside their own span
+ * only.  Strings read as C strings do: up to a \u0000, if any.
+ */
+
+/* The top-level members the rules read; absent ones are empty spans. */
+struct model_fields {
+	struct json_span	name;		/* tool uses */
+	struct json_span	perm;		/* evaluated_permission */
+	struct json_span	server;		/* mcp_server_name */
+	struct json_span	input;		/* tool uses */
+	struct json_span	thread;		/* session_thread_id */
+	struct json_span	agent;		/* agent_name */
+	struct json_span	tool_use_id;
+	struct json_span	mcp_tool_use_id;
+	struct json_span	custom_tool_use_id;
+	struct json_span	is_error;
+	struct json_span	result;		/* user.tool_confirmation */
+	struct json_span	deny_message;
+	struct json_span	stop_reason;	/* idles */
+	struct json_span	error;		/* session.error */
+	struct json_span	usage;		/* session.usage */
+	struct json_span	model_usage;	/* span.model_request_end */
+};
+
+/* Which key fills which member of struct model_fields. */
+static const struct {
+	const char	*key;
+	size_t		 len;
+	size_t		 off;
+} model_keys[] = {
+#define MODEL_KEY(k, f) { k, sizeof k - 1, offsetof(struct model_fields, f) }
+	MODEL_KEY("name", name),
+	MODEL_KEY("evaluated_permission", perm),
+	MODEL_KEY("mcp_server_name", server),
+	MODEL_KEY("input", input),
+	MODEL_KEY("session_thread_id", thread),
+	MODEL_KEY("agent_name", agent),
+	MODEL_KEY("tool_use_id", tool_use_id),
+	MODEL_KEY("mcp_tool_use_id", mcp_tool_use_id),
+	MODEL_KEY("custom_tool_use_id", custom_tool_use_id),
+	MODEL_KEY("is_error", is_error),
+	MODEL_KEY("result", result),
+	MODEL_KEY("deny_message", deny_message),
+	MODEL_KEY("stop_reason", stop_reason),
+	MODEL_KEY("error", error),
+	MODEL_KEY("usage", usage),
+	MODEL_KEY("model_usage", model_usage),
+#undef MODEL_KEY
+};
+
 #define MODEL_GROW(arr, n, size) do {					\
 	if ((n) == (size)) {						\
 		(size) = (size) ? (size) * 2 : 4;			\
@@ -63,41 +120,60 @@ model_copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/* Copy a decoded JSON string span (or "" if it is not a string). */
-static void
+/*
+ * Copy a JSON string span, decoded and read up to any \u0000, into dst;
+ * "" and 0 when the span is absent or not a string, else 1.
+ */
+static int
 model_copy_span(char *dst, size_t size, const struct json_span *v)
 {
-	char	*s;
+	char	 tmp[512], *s;
+	long	 n;
 
-	if ((s = json_scan_strdup(v)) == NULL) {
+	if (json_scan_kind(v) != JSON_SCAN_STRING) {
 		dst[0] = '\0';
-		return;
+		return 0;
 	}
+	/* The decoded text is shorter than the quoted span. */
+	s = v->len <= sizeof tmp ? tmp : xmalloc(v->len);
+	n = json_scan_string(v, s);
+	s[n < 0 ? 0 : n] = '\0';
 	model_copy(dst, size, s);
-	free(s);
+	if (s != tmp)
+		free(s);
+	return 1;
 }
 
-/* A top-level string member of the raw event, scanned, into dst. */
+/*
+ * Find, in one pass over the event's top-level object, every member the
+ * rules read.  api_event_parse() validated the text, so values are
+ * skipped without checking them again (the long message and result
+ * strings are most of the bytes); nested values are read with the
+ * validating scan.
+ */
 static void
-model_member(struct api_event *ev, const char *key, char *dst, size_t size)
+model_fields_scan(struct api_event *ev, struct model_fields *f)
 {
-	struct json_span	v;
+	struct json_scan_iter	it;
+	struct json_span	k, v;
+	size_t			klen;
+	int			esc;
 
-	if (json_scan_member(ev->raw, ev->rawlen, key, &v) == 1)
-		model_copy_span(dst, size, &v);
-	else
-		dst[0] = '\0';
-}
-
-/* A top-level boolean member: 1, 0, or -1 when absent or not boolean. */
-static int
-model_member_bool(struct api_event *ev, const char *key)
-{
-	struct json_span	v;
-
-	if (json_scan_member(ev->raw, ev->rawlen, key, &v) != 1)
-		return -1;
-	return json_scan_bool(&v);
+	memset(f, 0, sizeof *f);
+	if (json_scan_object_init_trusted(&it, ev->raw, ev->rawlen) != 0)
+		return;
+	while (json_scan_object_next(&it, &k, &v, &esc) == 1) {
+		klen = k.len - 2;	/* without the quotes */
+		for (size_t i = 0; i < AD_NITEMS(model_keys); i++) {
+			if (esc ? !json_scan_key_is(&k, esc,
+			    model_keys[i].key) : (klen != model_keys[i].len ||
+			    memcmp(k.p + 1, model_keys[i].key, klen) != 0))
+				continue;
+			*(struct json_span *)((char *)f + model_keys[i].off) =
+			    v;
+			break;
+		}
+	}
 }
 
 /* Prepare an empty state. */
@@ -255,16 +331,28 @@ model_summary(const struct json_span *input, char *dst, size_t size)
 {
 	static const char	*keys[] = { "command", "file_path", "pattern",
 	    "url", "query", "path" };
-	struct json_span	 v;
+	struct json_span	 last[AD_NITEMS(keys)], k, v;
+	struct json_scan_iter	 it;
 	size_t			 n;
+	int			 esc;
 
 	dst[0] = '\0';
-	if (input == NULL || json_scan_kind(input) != JSON_SCAN_OBJECT)
+	if (json_scan_kind(input) != JSON_SCAN_OBJECT ||
+	    json_scan_object_init(&it, input->p, input->len) != 0)
 		return;
+	/* One pass: the last member of each name, as jansson keeps. */
+	memset(last, 0, sizeof last);
+	while (json_scan_object_next(&it, &k, &v, &esc) == 1) {
+		for (size_t i = 0; i < AD_NITEMS(keys); i++) {
+			if (json_scan_key_is(&k, esc, keys[i])) {
+				last[i] = v;
+				break;
+			}
+		}
+	}
 	for (size_t i = 0; i < AD_NITEMS(keys); i++) {
-		if (json_scan_member(input->p, input->len, keys[i], &v) == 1 &&
-		    json_scan_kind(&v) == JSON_SCAN_STRING) {
-			model_copy_span(dst, size, &v);
+		if (json_scan_kind(&last[i]) == JSON_SCAN_STRING) {
+			model_copy_span(dst, size, &last[i]);
 			return;
 		}
 	}
@@ -279,17 +367,13 @@ model_summary(const struct json_span *input, char *dst, size_t size)
 /* Fill a pending entry from a tool use event (scanned, no tree). */
 static void
 model_pending_fill(struct model_pending *p, struct api_event *ev,
-    const char *tool)
+    const struct model_fields *f, const char *tool)
 {
-	struct json_span	input;
-
 	memset(p, 0, sizeof *p);
 	model_copy(p->event_id, sizeof p->event_id, ev->id);
 	model_copy(p->tool, sizeof p->tool, tool);
-	model_member(ev, "session_thread_id", p->thread_id,
-	    sizeof p->thread_id);
-	if (json_scan_member(ev->raw, ev->rawlen, "input", &input) == 1)
-		model_summary(&input, p->summary, sizeof p->summary);
+	model_copy_span(p->thread_id, sizeof p->thread_id, &f->thread);
+	model_summary(&f->input, p->summary, sizeof p->summary);
 	p->since_us = ev->processed_us;
 }
 
@@ -315,6 +399,7 @@ model_inflight_add(struct model_session *s, const char *id, const char *tool)
 static int
 model_tool_use(struct model_session *s, struct api_event *ev)
 {
+	struct model_fields	 f;
 	struct model_pending	*p;
 	char			 name[MODEL_NAME_LEN], server[MODEL_NAME_LEN];
 	char			 tool[2 * MODEL_NAME_LEN], perm[16];
@@ -322,10 +407,11 @@ model_tool_use(struct model_session *s, struct api_event *ev)
 
 	if (ev->id == NULL)
 		return 0;
-	model_member(ev, "name", name, sizeof name);
-	model_member(ev, "evaluated_permission", perm, sizeof perm);
+	model_fields_scan(ev, &f);
+	model_copy_span(name, sizeof name, &f.name);
+	model_copy_span(perm, sizeof perm, &f.perm);
 	if (ev->type == API_EV_AGENT_MCP_TOOL_USE) {
-		model_member(ev, "mcp_server_name", server, sizeof server);
+		model_copy_span(server, sizeof server, &f.server);
 		snprintf(tool, sizeof tool, "%s/%s", server, name);
 	} else
 		model_copy(tool, sizeof tool, name);
@@ -336,7 +422,7 @@ model_tool_use(struct model_session *s, struct api_event *ev)
 		model_pending_drop(s->custom, &s->ncustom, ev->id);
 		MODEL_GROW(s->custom, s->ncustom, s->scustom);
 		p = &s->custom[s->ncustom++];
-		model_pending_fill(p, ev, tool);
+		model_pending_fill(p, ev, &f, tool);
 		return dirty | MODEL_DIRTY_PENDING;
 	}
 	if (strcmp(perm, "deny") == 0)
@@ -346,7 +432,7 @@ model_tool_use(struct model_session *s, struct api_event *ev)
 		model_pending_drop(s->confirm, &s->nconfirm, ev->id);
 		MODEL_GROW(s->confirm, s->nconfirm, s->sconfirm);
 		p = &s->confirm[s->nconfirm++];
-		model_pending_fill(p, ev, tool);
+		model_pending_fill(p, ev, &f, tool);
 		return dirty | MODEL_DIRTY_PENDING;
 	}
 	model_copy(s->tool, sizeof s->tool, tool);
@@ -357,15 +443,19 @@ model_tool_use(struct model_session *s, struct api_event *ev)
 
 /* agent.tool_result, agent.mcp_tool_result, user.tool_result. */
 static int
-model_tool_result(struct model_session *s, struct api_event *ev,
-    const char *idkey)
+model_tool_result(struct model_session *s, struct api_event *ev)
 {
-	char	id[MODEL_ID_LEN];
-	int	dirty = 0, is_error;
+	struct model_fields	f;
+	char			id[MODEL_ID_LEN];
+	int			dirty = 0, is_error;
 
-	model_member(ev, idkey, id, sizeof id);
-	is_error = model_member_bool(ev, "is_error");
-	for (size_t i = 0; i < s->ninflight; i++) {
+	model_fields_scan(ev, &f);
+	model_copy_span(id, sizeof id,
+	    ev->type == API_EV_AGENT_MCP_TOOL_RESULT ? &f.mcp_tool_use_id :
+	    &f.tool_use_id);
+	is_error = json_scan_bool(&f.is_error);
+	/* Newest first: a result mostly answers a recent use. */
+	for (size_t i = s->ninflight; i-- > 0; ) {
 		if (strcmp(s->inflight[i].event_id, id) != 0)
 			continue;
 		if (is_error == 1)
@@ -394,15 +484,17 @@ model_tool_result(struct model_session *s, struct api_event *ev,
 static int
 model_confirmation(struct model_session *s, struct api_event *ev)
 {
+	struct model_fields	 f;
 	struct model_deny	*d;
 	char			 id[MODEL_ID_LEN], result[16];
 	char			 msg[MODEL_TEXT_LEN];
 
-	model_member(ev, "tool_use_id", id, sizeof id);
-	model_member(ev, "result", result, sizeof result);
+	model_fields_scan(ev, &f);
+	model_copy_span(id, sizeof id, &f.tool_use_id);
+	model_copy_span(result, sizeof result, &f.result);
 	if (strcmp(result, "deny") == 0) {
 		s->denied++;
-		model_member(ev, "deny_message", msg, sizeof msg);
+		model_copy_span(msg, sizeof msg, &f.deny_message);
 		MODEL_GROW(s->denies, s->ndenies, s->sdenies);
 		d = &s->denies[s->ndenies++];
 		memset(d, 0, sizeof *d);
@@ -434,41 +526,36 @@ model_confirmation(struct model_session *s, struct api_event *ev)
  */
 static void
 model_pending_reconcile(struct model_pending **v, size_t *n, size_t *size,
-    json_t *ids, const char *thread, int add_missing)
+    char **ids, size_t nids, const char *thread, int add_missing)
 {
 	struct model_pending	*p;
 	size_t			 i, k;
-	json_t			*x;
 
 	for (i = 0; i < *n; ) {
 		if (strcmp((*v)[i].thread_id, thread) != 0) {
 			i++;
 			continue;
 		}
-		json_array_foreach(ids, k, x)
-			if (json_is_string(x) &&
-			    strcmp(json_string_value(x), (*v)[i].event_id) == 0)
+		for (k = 0; k < nids; k++)
+			if (strcmp(ids[k], (*v)[i].event_id) == 0)
 				break;
-		if (k == json_array_size(ids))
+		if (k == nids)
 			model_pending_remove(*v, n, i);
 		else
 			i++;
 	}
 	if (!add_missing)
 		return;
-	json_array_foreach(ids, k, x) {
-		if (!json_is_string(x))
-			continue;
+	for (k = 0; k < nids; k++) {
 		for (i = 0; i < *n; i++)
-			if (strcmp((*v)[i].event_id, json_string_value(x)) == 0)
+			if (strcmp((*v)[i].event_id, ids[k]) == 0)
 				break;
 		if (i < *n)
 			continue;
 		MODEL_GROW(*v, *n, *size);
 		p = &(*v)[(*n)++];
 		memset(p, 0, sizeof *p);
-		model_copy(p->event_id, sizeof p->event_id,
-		    json_string_value(x));
+		model_copy(p->event_id, sizeof p->event_id, ids[k]);
 		model_copy(p->tool, sizeof p->tool, "?");
 		model_copy(p->thread_id, sizeof p->thread_id, thread);
 	}
@@ -484,21 +571,82 @@ model_is_custom(const struct model_session *s, const char *id)
 	return 0;
 }
 
+/*
+ * The string elements of a JSON array, decoded (up to any \u0000) into
+ * one block: *textp holds the text, the returned array points into it.
+ * Caller frees both.
+ */
+static char **
+model_strings(const struct json_span *arr, size_t *np, char **textp)
+{
+	struct json_scan_iter	 it;
+	struct json_span	 x;
+	char			**v = NULL, *pos;
+	size_t			 n = 0, size = 0;
+	long			 len;
+
+	*np = 0;
+	*textp = pos = xmalloc(arr->len + 1);
+	if (json_scan_array_init(&it, arr->p, arr->len) != 0)
+		return NULL;
+	while (json_scan_array_next(&it, &x) == 1) {
+		if (json_scan_kind(&x) != JSON_SCAN_STRING)
+			continue;
+		/* Each decodes shorter than its quoted text. */
+		len = json_scan_string(&x, pos);
+		pos[len < 0 ? 0 : len] = '\0';
+		MODEL_GROW(v, n, size);
+		v[n++] = pos;
+		pos += strlen(pos) + 1;
+	}
+	*np = n;
+	return v;
+}
+
+/*
+ * The stop reason of an idle: its type (end_turn when absent) and, if
+ * it is an object with an event_ids array, that array's span.
+ */
+static void
+model_stop_reason(const struct json_span *sr, char *reason, size_t size,
+    struct json_span *ids)
+{
+	struct json_scan_iter	it;
+	struct json_span	k, v, type = { NULL, 0 };
+	int			esc;
+
+	memset(ids, 0, sizeof *ids);
+	if (json_scan_kind(sr) == JSON_SCAN_OBJECT &&
+	    json_scan_object_init(&it, sr->p, sr->len) == 0) {
+		while (json_scan_object_next(&it, &k, &v, &esc) == 1) {
+			if (json_scan_key_is(&k, esc, "type"))
+				type = v;
+			else if (json_scan_key_is(&k, esc, "event_ids"))
+				*ids = v;
+		}
+	}
+	if (json_scan_kind(ids) != JSON_SCAN_ARRAY)
+		memset(ids, 0, sizeof *ids);
+	if (!model_copy_span(reason, size, &type))
+		model_copy(reason, size, "end_turn");
+}
+
 /* session.status_idle and session.thread_status_idle. */
 static int
-model_idle(struct model_session *s, struct api_event *ev,
-    const struct api_event_view *v)
+model_idle(struct model_session *s, struct api_event *ev)
 {
-	const char	*thread = "";
-	const char	*reason = v->stop_reason != NULL ? v->stop_reason :
-	    "end_turn";
-	json_t		*ids = v->stop_event_ids, *confirm_ids, *x;
-	size_t		 k;
-	int		 dirty = MODEL_DIRTY_PENDING;
+	struct model_fields	 f;
+	struct json_span	 idspan;
+	char			 thread[MODEL_ID_LEN], reason[MODEL_NAME_LEN];
+	char			**ids, **confirm_ids, *text;
+	size_t			 nids, nconfirm_ids = 0;
+	int			 dirty = MODEL_DIRTY_PENDING;
 
+	model_fields_scan(ev, &f);
+	model_stop_reason(&f.stop_reason, reason, sizeof reason, &idspan);
+	thread[0] = '\0';
 	if (ev->type == API_EV_SESSION_THREAD_STATUS_IDLE) {
-		thread = v->session_thread_id != NULL ?
-		    v->session_thread_id : "";
+		model_copy_span(thread, sizeof thread, &f.thread);
 		model_thread(s, thread)->status = MODEL_STATUS_IDLE;
 		dirty |= MODEL_DIRTY_THREADS;
 	} else {
@@ -515,7 +663,7 @@ model_idle(struct model_session *s, struct api_event *ev,
 			s->error_attention = 1;
 		dirty |= MODEL_DIRTY_STATUS | MODEL_DIRTY_TOOL;
 	}
-	if (strcmp(reason, "requires_action") != 0 || !json_is_array(ids)) {
+	if (strcmp(reason, "requires_action") != 0 || idspan.len == 0) {
 		if (*thread == '\0') {
 			/* The turn is over: nothing waits any more. */
 			s->nconfirm = s->ncustom = 0;
@@ -523,29 +671,65 @@ model_idle(struct model_session *s, struct api_event *ev,
 		return dirty;
 	}
 	/* Ids of custom tool uses wait for results, the rest for answers. */
-	confirm_ids = json_array();
-	json_array_foreach(ids, k, x)
-		if (json_is_string(x) &&
-		    !model_is_custom(s, json_string_value(x)))
-			json_array_append(confirm_ids, x);
+	ids = model_strings(&idspan, &nids, &text);
+	confirm_ids = xreallocarray(NULL, nids + 1, sizeof *confirm_ids);
+	for (size_t k = 0; k < nids; k++)
+		if (!model_is_custom(s, ids[k]))
+			confirm_ids[nconfirm_ids++] = ids[k];
 	model_pending_reconcile(&s->confirm, &s->nconfirm, &s->sconfirm,
-	    confirm_ids, thread, 1);
+	    confirm_ids, nconfirm_ids, thread, 1);
 	model_pending_reconcile(&s->custom, &s->ncustom, &s->scustom, ids,
-	    thread, 0);
-	json_decref(confirm_ids);
+	    nids, thread, 0);
+	free(confirm_ids);
+	free(ids);
+	free(text);
 	return dirty;
+}
+
+/*
+ * The members of a nested object (one pass over its span) whose keys are
+ * in keys; out[i] gets the last member named keys[i], or stays empty.
+ */
+static void
+model_object(const struct json_span *obj, const char *const *keys,
+    size_t nkeys, struct json_span *out)
+{
+	struct json_scan_iter	it;
+	struct json_span	k, v;
+	int			esc;
+
+	memset(out, 0, nkeys * sizeof *out);
+	if (json_scan_kind(obj) != JSON_SCAN_OBJECT ||
+	    json_scan_object_init(&it, obj->p, obj->len) != 0)
+		return;
+	while (json_scan_object_next(&it, &k, &v, &esc) == 1) {
+		for (size_t i = 0; i < nkeys; i++) {
+			if (json_scan_key_is(&k, esc, keys[i])) {
+				out[i] = v;
+				break;
+			}
+		}
+	}
 }
 
 /* session.error: the last error and its retry status. */
 static int
-model_error(struct model_session *s, const struct api_event_view *v)
+model_error(struct model_session *s, struct api_event *ev)
 {
+	static const char *const	 keys[] = { "type", "message",
+	    "retry_status" };
+	static const char *const	 rkeys[] = { "type" };
+	struct model_fields		 f;
+	struct json_span		 m[AD_NITEMS(keys)], r;
+
+	model_fields_scan(ev, &f);
+	model_object(&f.error, keys, AD_NITEMS(keys), m);
+	model_object(&m[2], rkeys, 1, &r);
 	s->errors++;
-	model_copy(s->error_type, sizeof s->error_type, v->error_type);
-	model_copy(s->error_message, sizeof s->error_message,
-	    v->error_message);
-	model_copy(s->retry_status, sizeof s->retry_status, v->retry_status);
-	if (v->retry_status != NULL && strcmp(v->retry_status, "retrying") == 0)
+	model_copy_span(s->error_type, sizeof s->error_type, &m[0]);
+	model_copy_span(s->error_message, sizeof s->error_message, &m[1]);
+	model_copy_span(s->retry_status, sizeof s->retry_status, &r);
+	if (strcmp(s->retry_status, "retrying") == 0)
 		s->retries++;
 	else
 		s->error_attention = 1;	/* exhausted, terminal, or unknown */
@@ -554,16 +738,18 @@ model_error(struct model_session *s, const struct api_event_view *v)
 
 /* Thread lifecycle events. */
 static int
-model_thread_event(struct model_session *s, struct api_event *ev,
-    const struct api_event_view *v)
+model_thread_event(struct model_session *s, struct api_event *ev)
 {
+	struct model_fields	 f;
 	struct model_thread	*t;
+	char			 id[MODEL_ID_LEN], agent[MODEL_NAME_LEN];
 
-	if (v->session_thread_id == NULL)
+	model_fields_scan(ev, &f);
+	if (!model_copy_span(id, sizeof id, &f.thread))
 		return 0;
-	t = model_thread(s, v->session_thread_id);
-	if (v->agent_name != NULL)
-		model_copy(t->agent_name, sizeof t->agent_name, v->agent_name);
+	t = model_thread(s, id);
+	if (model_copy_span(agent, sizeof agent, &f.agent))
+		model_copy(t->agent_name, sizeof t->agent_name, agent);
 	switch (ev->type) {
 	case API_EV_SESSION_THREAD_CREATED:
 	case API_EV_SESSION_THREAD_STATUS_RUNNING:
@@ -582,60 +768,129 @@ model_thread_event(struct model_session *s, struct api_event *ev,
 	return MODEL_DIRTY_THREADS;
 }
 
-/* Copy view usage into the state's shape. */
-static void
-model_usage_from(struct model_usage *u, const struct api_usage *a)
+/* A token count: a non-negative number (reals truncated), else 0. */
+static int64_t
+model_count(const struct json_span *v)
 {
-	u->input_tokens = a->input_tokens;
-	u->output_tokens = a->output_tokens;
-	u->cache_read_tokens = a->cache_read_input_tokens;
-	u->cache_creation_tokens = a->cache_creation_input_tokens;
+	int64_t	i;
+	double	d;
+
+	if (json_scan_kind(v) != JSON_SCAN_NUMBER)
+		return 0;
+	if (json_scan_int64(v, &i) == 0)
+		return i >= 0 ? i : 0;
+	if (json_scan_double(v, &d) == 0 && d >= 0 && d < 9e18)
+		return (int64_t)d;
+	return 0;
 }
 
-/* Events that need the typed view (all small). */
-static int
-model_apply_view(struct model_session *s, struct api_event *ev)
+/*
+ * A Money amount ({"amount":"1234","currency":"USD"}: integer cents in a
+ * string) in cents, or -1.
+ */
+static int64_t
+model_cents(const struct json_span *money)
 {
-	struct api_event_view	v;
-	struct model_usage	u;
-	char			*cause = NULL;
+	static const char *const	 keys[] = { "amount" };
+	struct json_span		 a;
+	char				 s[64];
+	int64_t				 v = 0;
 
-	if (api_event_view(ev, &v, &cause) != 0) {
-		free(cause);
-		return 0;	/* malformed: counted, nothing else */
+	model_object(money, keys, 1, &a);
+	/* Longer amounts overflow below whether cut short or not. */
+	if (!model_copy_span(s, sizeof s, &a) || s[0] == '\0')
+		return -1;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
 	}
-	switch (ev->type) {
-	case API_EV_SESSION_STATUS_IDLE:
-	case API_EV_SESSION_THREAD_STATUS_IDLE:
-		return model_idle(s, ev, &v);
-	case API_EV_SESSION_ERROR:
-		return model_error(s, &v);
-	case API_EV_SESSION_USAGE:
-		if (!v.has_usage)
-			return 0;
-		model_usage_from(&s->reported, &v.usage);
-		s->has_reported = 1;
-		s->active_seconds = v.usage.active_seconds;
-		if (v.usage.list_cost_cents >= 0)
-			s->list_cost_cents = v.usage.list_cost_cents;
-		return MODEL_DIRTY_USAGE;
-	case API_EV_SPAN_MODEL_REQUEST_END:
-		if (v.is_error == 1) {
-			s->model_request_errors++;
-			return MODEL_DIRTY_COUNTS | (v.has_usage ?
-			    MODEL_DIRTY_USAGE : 0);
-		}
-		if (!v.has_usage)
-			return 0;
-		model_usage_from(&u, &v.usage);
-		s->spans.input_tokens += u.input_tokens;
-		s->spans.output_tokens += u.output_tokens;
-		s->spans.cache_read_tokens += u.cache_read_tokens;
-		s->spans.cache_creation_tokens += u.cache_creation_tokens;
-		return MODEL_DIRTY_USAGE;
-	default:
-		return model_thread_event(s, ev, &v);
+	return v;
+}
+
+/*
+ * Token counts as span.model_request_end (model_usage) and session.usage
+ * carry them; 0 if u is not an object.  The cache writes are either
+ * cache_creation{ephemeral_5m,ephemeral_1h} (the SDK) or a flat
+ * cache_creation_input_tokens (older docs); both are summed.  active and
+ * cents may be NULL.
+ */
+static int
+model_usage_scan(const struct json_span *u, struct model_usage *out,
+    double *active, int64_t *cents)
+{
+	static const char *const	 keys[] = { "input_tokens",
+	    "output_tokens", "cache_read_input_tokens",
+	    "cache_creation_input_tokens", "cache_creation", "active_seconds",
+	    "list_cost" };
+	static const char *const	 ckeys[] = {
+	    "ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens" };
+	struct json_span		 m[AD_NITEMS(keys)];
+	struct json_span		 c[AD_NITEMS(ckeys)];
+	double				 d;
+
+	memset(out, 0, sizeof *out);
+	if (json_scan_kind(u) != JSON_SCAN_OBJECT)
+		return 0;
+	model_object(u, keys, AD_NITEMS(keys), m);
+	out->input_tokens = model_count(&m[0]);
+	out->output_tokens = model_count(&m[1]);
+	out->cache_read_tokens = model_count(&m[2]);
+	out->cache_creation_tokens = model_count(&m[3]);
+	if (json_scan_kind(&m[4]) == JSON_SCAN_OBJECT) {
+		model_object(&m[4], ckeys, AD_NITEMS(ckeys), c);
+		out->cache_creation_tokens += model_count(&c[0]) +
+		    model_count(&c[1]);
 	}
+	if (active != NULL)
+		*active = json_scan_double(&m[5], &d) == 0 ? d : 0;
+	if (cents != NULL)
+		*cents = json_scan_kind(&m[6]) == JSON_SCAN_OBJECT ?
+		    model_cents(&m[6]) : -1;
+	return 1;
+}
+
+/* session.usage: the server's cumulative figures replace ours. */
+static int
+model_session_usage(struct model_session *s, struct api_event *ev)
+{
+	struct model_fields	f;
+	struct model_usage	u;
+	double			active;
+	int64_t			cents;
+
+	model_fields_scan(ev, &f);
+	if (!model_usage_scan(&f.usage, &u, &active, &cents))
+		return 0;
+	s->reported = u;
+	s->has_reported = 1;
+	s->active_seconds = active;
+	if (cents >= 0)
+		s->list_cost_cents = cents;
+	return MODEL_DIRTY_USAGE;
+}
+
+/* span.model_request_end: add the request's tokens. */
+static int
+model_request_end(struct model_session *s, struct api_event *ev)
+{
+	struct model_fields	f;
+	struct model_usage	u;
+	int			has_usage;
+
+	model_fields_scan(ev, &f);
+	has_usage = model_usage_scan(&f.model_usage, &u, NULL, NULL);
+	if (json_scan_bool(&f.is_error) == 1) {
+		s->model_request_errors++;
+		return MODEL_DIRTY_COUNTS | (has_usage ? MODEL_DIRTY_USAGE : 0);
+	}
+	if (!has_usage)
+		return 0;
+	s->spans.input_tokens += u.input_tokens;
+	s->spans.output_tokens += u.output_tokens;
+	s->spans.cache_read_tokens += u.cache_read_tokens;
+	s->spans.cache_creation_tokens += u.cache_creation_tokens;
+	return MODEL_DIRTY_USAGE;
 }
 
 /* Track a client event's queued echo until its processed copy. */
@@ -695,23 +950,25 @@ model_apply(struct model_session *s, struct api_event *ev)
 	case API_EV_USER_TOOL_CONFIRMATION:
 		return dirty | model_confirmation(s, ev);
 	case API_EV_USER_CUSTOM_TOOL_RESULT: {
-		char	id[MODEL_ID_LEN];
+		struct model_fields	f;
+		char			id[MODEL_ID_LEN];
 
-		model_member(ev, "custom_tool_use_id", id, sizeof id);
+		model_fields_scan(ev, &f);
+		model_copy_span(id, sizeof id, &f.custom_tool_use_id);
 		if (model_pending_drop(s->custom, &s->ncustom, id))
 			dirty |= MODEL_DIRTY_PENDING;
 		return dirty;
 	}
 	case API_EV_USER_TOOL_RESULT:
-		return dirty | model_tool_result(s, ev, "tool_use_id");
+		return dirty | model_tool_result(s, ev);
 	case API_EV_AGENT_TOOL_USE:
 	case API_EV_AGENT_MCP_TOOL_USE:
 	case API_EV_AGENT_CUSTOM_TOOL_USE:
 		return dirty | model_tool_use(s, ev);
 	case API_EV_AGENT_TOOL_RESULT:
-		return dirty | model_tool_result(s, ev, "tool_use_id");
+		return dirty | model_tool_result(s, ev);
 	case API_EV_AGENT_MCP_TOOL_RESULT:
-		return dirty | model_tool_result(s, ev, "mcp_tool_use_id");
+		return dirty | model_tool_result(s, ev);
 	case API_EV_SESSION_STATUS_RUNNING:
 		s->status = MODEL_STATUS_RUNNING;
 		s->stop_reason[0] = '\0';
@@ -735,14 +992,18 @@ model_apply(struct model_session *s, struct api_event *ev)
 		return dirty | MODEL_DIRTY_COUNTS;
 	case API_EV_SESSION_STATUS_IDLE:
 	case API_EV_SESSION_THREAD_STATUS_IDLE:
+		return dirty | model_idle(s, ev);
 	case API_EV_SESSION_ERROR:
+		return dirty | model_error(s, ev);
 	case API_EV_SESSION_USAGE:
+		return dirty | model_session_usage(s, ev);
 	case API_EV_SPAN_MODEL_REQUEST_END:
+		return dirty | model_request_end(s, ev);
 	case API_EV_SESSION_THREAD_CREATED:
 	case API_EV_SESSION_THREAD_STATUS_RUNNING:
 	case API_EV_SESSION_THREAD_STATUS_RESCHEDULED:
 	case API_EV_SESSION_THREAD_STATUS_TERMINATED:
-		return dirty | model_apply_view(s, ev);
+		return dirty | model_thread_event(s, ev);
 	default:
 		/* Messages, thinking, spans of outcomes, workflows, unknown
 		 * types: their time and count are all the state keeps. */

@@ -893,7 +893,7 @@ static int	console_action_hook(void *, struct ui *, enum ui_action, int);
 
 static const char *console_commands[] = {
 	"sessions", "approvals", "grid ", "open ", "new ", "audit", "help",
-	"theme ", "quit",
+	"theme ", "sql ", "quit",
 };
 
 /* Run a ":" line. */
@@ -932,6 +932,24 @@ console_command(struct console *con, const char *line, char **cause)
 		ui_push(con->ui, pane_audit_create(con));
 	else if (strcmp(w[0], "help") == 0)
 		ui_push(con->ui, pane_help_create(con->ui));
+	else if (strcmp(w[0], "sql") == 0) {
+		const char	*sql = strchr(line, ' ');
+		char		*text;
+
+		/* The statement is the rest of the line. */
+		if (sql == NULL || sql[strspn(sql, " ")] == '\0') {
+			xasprintf(cause, "usage: :sql SELECT ...");
+			rv = -1;
+		} else if (con->host.sql == NULL) {
+			xasprintf(cause, "no cache to query here");
+			rv = -1;
+		} else if ((text = con->host.sql(con->host.arg, sql + 1,
+		    cause)) == NULL)
+			rv = -1;
+		else
+			ui_push(con->ui, pane_text_create(con->ui, "sql", text,
+			    0));
+	}
 	else if (strcmp(w[0], "new") == 0) {
 		if (n < 3) {
 			xasprintf(cause,

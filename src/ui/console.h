@@ -94,6 +94,9 @@ struct console_host {
 	/* Completion words for "agent", "environment" or "session".
 	 * Caller frees with ui_strv_free. */
 	char		**(*words)(void *, const char *);
+	/* :sql SQL: the rows of a read-only query over the cache, as
+	 * text (caller frees), or NULL with *cause. */
+	char		*(*sql)(void *, const char *, char **);
 	/* R: fetch again. */
 	void		 (*refresh)(void *);
 	/* The operator quit (q, :q, C-c): stop the loop. */

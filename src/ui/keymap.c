@@ -55,7 +55,7 @@ static const struct {
 	    "destructive)" },
 	[UI_ACT_COMMAND] = { "command", "command",
 	    "Command mode with completion (:sessions :approvals :grid "
-	    ":open :new :theme :audit :q)" },
+	    ":open :new :theme :audit :sql :q)" },
 	[UI_ACT_REPAINT] = { "repaint", "repaint",
 	    "Repaint the whole screen" },
 	[UI_ACT_REFRESH] = { "refresh", "refresh",

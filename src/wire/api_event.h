@@ -96,8 +96,8 @@ struct api_event {
 	char			*type_name;	/* "type" as received */
 	char			*id;		/* NULL for previews */
 	char			*processed_at;	/* NULL when queued (null) */
-	int64_t			 processed_us;	/* 0 when processed_at is NULL */
-	char			*raw;		/* the JSON as received, NUL-ended */
+	int64_t			 processed_us;	/* 0 if processed_at is NULL */
+	char			*raw;		/* as received, NUL-ended */
 	size_t			 rawlen;
 	json_t			*json;		/* built by api_event_json() */
 };
@@ -134,10 +134,11 @@ struct api_event_view {
 	const char	*agent_name;		/* thread events; thread
 						   messages: the peer's name */
 	/* session.status_idle, session.thread_status_idle */
-	const char	*stop_reason;		/* "end_turn", "requires_action"... */
-	json_t		*stop_event_ids;	/* array of ids for requires_action */
+	const char	*stop_reason;		/* "end_turn", ... */
+	json_t		*stop_event_ids;	/* requires_action: the ids */
 	json_t		*stop_details;
-	/* tool uses (agent.tool_use, agent.mcp_tool_use, agent.custom_tool_use) */
+	/* tool uses: agent.tool_use, agent.mcp_tool_use,
+	   agent.custom_tool_use */
 	const char	*tool_name;
 	const char	*mcp_server_name;
 	json_t		*tool_input;
@@ -153,14 +154,16 @@ struct api_event_view {
 	/* session.error, workflow_run.error */
 	const char	*error_type;
 	const char	*error_message;
-	const char	*retry_status;	/* "retrying" | "exhausted" | "terminal" */
+	const char	*retry_status;	/* "retrying", "exhausted" or
+					   "terminal" */
 	/* spans */
 	const char	*model_request_start_id;
 	int		 has_usage;
 	struct api_usage usage;		/* model_usage or session usage */
 	/* previews */
-	const char	*preview_type;		/* event_start: the type previewed */
-	const char	*preview_event_id;	/* event_start/event_delta target */
+	const char	*preview_type;		/* event_start: its type */
+	const char	*preview_event_id;	/* event_start/event_delta: the
+						   event previewed */
 	const char	*preview_text;		/* event_delta text */
 	int		 preview_index;
 };

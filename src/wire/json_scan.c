@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,6 +254,67 @@ key:
 	goto value;
 }
 
+/* Skip a string of valid text: up to the first quote not escaped. */
+static const char *
+json_scan_skip_trusted_string(const char *p, const char *end)
+{
+	const char	*s = p + 1, *q;
+	size_t		 n;
+
+	while ((q = memchr(s, '"', (size_t)(end - s))) != NULL) {
+		/* An even run of backslashes before it escapes nothing. */
+		for (n = 0; q - n > p + 1 && q[-1 - (ptrdiff_t)n] == '\\'; n++)
+			continue;
+		if (n % 2 == 0)
+			return q + 1;
+		s = q + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Skip one value at p of text already validated: containers by counting
+ * brackets outside strings, scalars up to the next delimiter.  NULL if
+ * the text ends first.
+ */
+static const char *
+json_scan_skip_trusted(const char *p, const char *end)
+{
+	size_t	depth = 0;
+
+	if (p < end && *p != '"' && *p != '{' && *p != '[') {
+		while (p < end && !JSON_WS(*p) && *p != ',' && *p != '}' &&
+		    *p != ']')
+			p++;
+		return p;
+	}
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			if ((p = json_scan_skip_trusted_string(p, end)) == NULL)
+				return NULL;
+			if (depth == 0)
+				return p;
+			continue;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return NULL;
+			if (--depth == 0)
+				return p + 1;
+			break;
+		default:
+			break;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 /* Check that text is one JSON value and nothing else. */
 int
 json_scan_valid(const char *text, size_t len)
@@ -301,6 +363,7 @@ json_scan_iter_init(struct json_scan_iter *it, const char *text, size_t len,
 	it->p = p + 1;
 	it->end = end;
 	it->state = 0;
+	it->trusted = 0;
 	return 0;
 }
 
@@ -310,6 +373,17 @@ json_scan_object_init(struct json_scan_iter *it, const char *text,
     size_t len)
 {
 	return json_scan_iter_init(it, text, len, '{');
+}
+
+/* Start iterating the members of an object already validated. */
+int
+json_scan_object_init_trusted(struct json_scan_iter *it, const char *text,
+    size_t len)
+{
+	if (json_scan_iter_init(it, text, len, '{') != 0)
+		return -1;
+	it->trusted = 1;
+	return 0;
 }
 
 /*
@@ -361,7 +435,9 @@ json_scan_object_next(struct json_scan_iter *it, struct json_span *key,
 	if (p >= end || *p != ':')
 		return -1;
 	p = json_scan_ws(p + 1, end);
-	if ((q = json_scan_skip(p, end, NULL)) == NULL)
+	q = it->trusted ? json_scan_skip_trusted(p, end) :
+	    json_scan_skip(p, end, NULL);
+	if (q == NULL || q == p)
 		return -1;
 	val->p = p;
 	val->len = (size_t)(q - p);
@@ -404,10 +480,21 @@ json_scan_minify(const char *text, size_t len, struct buf *b)
 
 	for (; p < end; p++) {
 		if (instr) {
-			if (*p == '\\')
-				p++;	/* an escaped byte cannot end it */
-			else if (*p == '"')
+			/*
+			 * Jump to the next quote (memchr is fast on long
+			 * strings); it ends the string unless an odd run of
+			 * backslashes escapes it.  The opening quote bounds
+			 * the run.
+			 */
+			const char	*q, *bs;
+
+			if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+				break;
+			for (bs = q; bs > text && bs[-1] == '\\'; bs--)
+				/* nothing */;
+			if ((q - bs) % 2 == 0)
 				instr = 0;
+			p = q;
 			continue;
 		}
 		if (*p == '"')

@@ -48,6 +48,7 @@ struct json_scan_iter {
 	const char	*p;		/* next byte to read */
 	const char	*end;
 	int		 state;		/* 0 first member, 1 later, 2 done */
+	int		 trusted;	/* values skipped without checks */
 };
 
 /*
@@ -63,6 +64,15 @@ enum json_scan_kind	 json_scan_kind(const struct json_span *);
 /* Start walking the object that is text; -1 if text is not an object. */
 int	 json_scan_object_init(struct json_scan_iter *, const char *, size_t)
 	    AD_WARN_UNUSED;
+/*
+ * Start walking an object that a validating scan has already accepted
+ * (an event's raw text, say): values are skipped without checking them
+ * again, strings by their closing quote, which is several times faster
+ * on long text.  Never reads outside the text, but on text that is not
+ * valid JSON the members it returns are unspecified.
+ */
+int	 json_scan_object_init_trusted(struct json_scan_iter *, const char *,
+	    size_t) AD_WARN_UNUSED;
 /*
  * The next member: 1 with key (the string's text, quotes included) and
  * value set, 0 after the closing brace, -1 if the text is invalid.

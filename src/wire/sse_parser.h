@@ -33,7 +33,7 @@ struct sse_parser;
 struct sse_frame {
 	const char	*event;		/* NULL when the frame had no event: */
 	size_t		 eventlen;
-	const char	*data;		/* data: lines joined by '\n'; "" if none */
+	const char	*data;		/* data: lines joined by '\n', or "" */
 	size_t		 datalen;
 	const char	*id;		/* the last id: seen so far, or NULL */
 	long		 retry;		/* last valid retry: in ms, or -1 */

@@ -44,6 +44,7 @@ CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_harness.sh \
 	tests/integration/cli_steer.sh tests/integration/cli_tail.sh \
 	tests/integration/cli_wait.sh tests/integration/cli_export.sh \
 	tests/integration/cli_cache.sh \
+	tests/integration/cli_export_harness.sh \
 	tests/integration/export_import.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
@@ -62,3 +63,7 @@ TESTS += $(BRAIN_INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/brain_serve.sh tests/integration/brain_sdk.sh \
 	tests/integration/brain_sdk.mjs tests/brain_trace.h tests/standin.h \
 	tests/data/brains
+
+# The post-mortem on the generated realistic session.
+TESTS += tests/integration/postmortem.sh
+EXTRA_DIST += tests/integration/postmortem.sh

@@ -267,6 +267,12 @@ test_arrays_minify(void)
 	    strcmp(b.data, "{\"a b\":[1,\"x \\\" y\"]}") == 0,
 	    "spaces inside strings (and after escaped quotes) stay");
 	buf_clear(&b);
+	buf_init(&b, BUF_UNBOUNDED);
+	text = "[ \"a\\\\\" , \"b\\\\\\\" c\" , \"\" ]";
+	ok(json_scan_minify(text, strlen(text), &b) == 0 &&
+	    strcmp(b.data, "[\"a\\\\\",\"b\\\\\\\" c\",\"\"]") == 0,
+	    "an even run of backslashes ends a string, an odd one does not");
+	buf_clear(&b);
 	ok(json_scan_array_init(&it, "[1,]", 4) == 0 &&
 	    json_scan_array_next(&it, &v) == 1 &&
 	    json_scan_array_next(&it, &v) == -1, "a trailing comma fails");

@@ -107,8 +107,8 @@ test_stream(void)
 	ok(e.v[5]->json == NULL && e.v[6]->json == NULL &&
 	    e.v[12]->json == NULL && e.v[14]->json == NULL,
 	    "messages, tool uses and results are never parsed into trees");
-	ok(e.v[8]->json != NULL && e.v[16]->json != NULL,
-	    "the small idle and usage events are");
+	ok(e.v[8]->json == NULL && e.v[16]->json == NULL,
+	    "nor are the idle and usage events (scanned, no tree)");
 
 	is_int(s.status, MODEL_STATUS_IDLE, "ends idle");
 	is_str(s.stop_reason, "end_turn", "end_turn");
@@ -293,6 +293,71 @@ test_errors_and_custom(void)
 	model_state_clear(&s);
 }
 
+/*
+ * The reducer reads members in one trusted pass over the raw text:
+ * escaped quotes and backslashes in long strings before a member, a
+ * repeated key (the last wins, as in jansson), an escaped key name, and
+ * the nested usage, error and stop_reason objects.
+ */
+static void
+test_scanned_members(void)
+{
+	static const char *const lines[] = {
+		"{\"type\":\"agent.tool_use\",\"id\":\"sevt_s1\","
+		"\"processed_at\":\"2026-11-19T10:00:00Z\",\"input\":{"
+		"\"command\":1,\"command\":\"echo \\\"}\\\\\",\"path\":\"/p\"},"
+		"\"name\":\"grep\",\"name\":\"bash\","
+		"\"evaluated_\\u0070ermission\":\"ask\"}",
+		"{\"type\":\"agent.tool_result\",\"id\":\"sevt_s2\","
+		"\"processed_at\":\"2026-11-19T10:00:01Z\",\"content\":[{"
+		"\"type\":\"text\",\"text\":\"a \\\"is_error\\\":false, \\\\\"},"
+		"{\"x\":[\"]}\",{\"y\":\"}\"}]}],\"tool_use_id\":\"sevt_s1\","
+		"\"is_error\":true}",
+		"{\"type\":\"span.model_request_end\",\"id\":\"sevt_s3\","
+		"\"processed_at\":\"2026-11-19T10:00:02Z\",\"is_error\":false,"
+		"\"model_usage\":{\"input_tokens\":10,\"output_tokens\":2.9,"
+		"\"cache_read_input_tokens\":-4,\"cache_creation\":{"
+		"\"ephemeral_5m_input_tokens\":3,\"ephemeral_1h_input_tokens\":"
+		"4},\"cache_creation_input_tokens\":5}}",
+		"{\"type\":\"session.usage\",\"id\":\"sevt_s4\","
+		"\"processed_at\":\"2026-11-19T10:00:03Z\",\"usage\":{"
+		"\"input_tokens\":100,\"active_seconds\":1.5,\"list_cost\":{"
+		"\"amount\":\"1\\u00323\",\"currency\":\"USD\"}}}",
+		"{\"type\":\"session.error\",\"id\":\"sevt_s5\","
+		"\"processed_at\":\"2026-11-19T10:00:04Z\",\"error\":{\"type\":"
+		"\"x_error\",\"message\":\"cut\\u0000here\",\"retry_status\":"
+		"{\"type\":\"terminal\"}}}",
+	};
+	struct model_session	s;
+
+	model_state_init(&s);
+	fold_lines(&s, lines, 1);
+	ok(s.nconfirm == 1 && strcmp(s.confirm[0].tool, "bash") == 0,
+	    "a repeated key: the last wins; an escaped key is read");
+	ok(s.nconfirm == 1 && strcmp(s.confirm[0].summary,
+	    "echo \"}\\") == 0, "the command, escapes decoded (the last, "
+	    "the string one)");
+	fold_lines(&s, lines + 1, 1);
+	is_int(s.tool_errors, 1, "is_error after a string full of escaped "
+	    "quotes and brackets is still found");
+	is_int(s.nconfirm, 0, "and the id before it");
+	fold_lines(&s, lines + 2, 1);
+	is_int(s.spans.input_tokens, 10, "input tokens");
+	is_int(s.spans.output_tokens, 2, "a real count is truncated");
+	is_int(s.spans.cache_read_tokens, 0, "a negative count reads 0");
+	is_int(s.spans.cache_creation_tokens, 12,
+	    "flat and per-TTL cache writes are summed");
+	fold_lines(&s, lines + 3, 1);
+	ok(s.has_reported && s.reported.input_tokens == 100 &&
+	    s.active_seconds == 1.5, "session.usage replaces the totals");
+	is_int(s.list_cost_cents, 123, "list_cost amount, escapes decoded");
+	fold_lines(&s, lines + 4, 1);
+	is_str(s.error_message, "cut", "a string reads up to its \\u0000");
+	is_str(s.retry_status, "terminal", "the nested retry status");
+	is_int(model_attention(&s), MODEL_ATTN_ERROR, "a terminal error");
+	model_state_clear(&s);
+}
+
 static void
 test_fixtures(void)
 {
@@ -363,6 +428,7 @@ main(void)
 	test_stream();
 	test_interrupt();
 	test_errors_and_custom();
+	test_scanned_members();
 	test_fixtures();
 	test_pricing();
 	return done_testing();
