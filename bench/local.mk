@@ -52,5 +52,7 @@ bench_model_fold_LDADD = $(TEST_LDADD)
 # session (bench/postmortem.sh fills the cache with postmortem_fill).
 BENCH_BINS += bench/postmortem_fill
 bench_postmortem_fill_SOURCES = bench/postmortem_fill.c bench/bench_gen.c \
+	bench/bench_gen.h
 bench_postmortem_fill_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/postmortem.sh
+EXTRA_DIST += bench/harness.sh

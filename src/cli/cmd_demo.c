@@ -16,6 +16,7 @@
 #include "base/paths.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
+#include "cli/connect.h"
 #include "cli/serve.h"
 
 #define DEMO_MAX_REPLY	(1u * 1024 * 1024)
@@ -71,16 +72,17 @@ cmd_demo_exec(struct cmd_globals *g, int argc, char **argv)
 		return CMD_EXIT_LOCAL;
 	}
 	free(path);
-	if (serve_ensure(&cause) != 0) {
+	sock = serve_socket_path();
+	if (connect_harness(g, sock, &cause) != 0) {
 		fprintf(stderr, "pilothouse: demo: %s\n", cause);
 		free(cause);
+		free(sock);
 		json_decref(manifest);
 		return CMD_EXIT_NETWORK;
 	}
 	body = json_pack("{so}", "manifest", manifest);
 	post = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	sock = serve_socket_path();
 	buf_init(&reply, DEMO_MAX_REPLY);
 	curl = curl_easy_init();
 	hdr = curl_slist_append(hdr, "content-type: application/json");

@@ -98,45 +98,6 @@ serve_connectable(const char *path)
 	return ok;
 }
 
-/* Run "pilothouse serve --background" unless the harness answers. */
-int
-serve_ensure(char **cause)
-{
-	char	*path = serve_socket_path(), self[4096];
-	pid_t	 pid;
-	ssize_t	 n;
-	int	 status;
-
-	if (serve_connectable(path)) {
-		free(path);
-		return 0;
-	}
-	free(path);
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0) {
-		xasprintf(cause, "cannot find this executable: %s",
-		    strerror(errno));
-		return -1;
-	}
-	self[n] = '\0';
-	if ((pid = fork()) == -1) {
-		xasprintf(cause, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		execl(self, "pilothouse", "serve", "--background",
-		    (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		continue;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		xasprintf(cause, "\"pilothouse serve --background\" failed "
-		    "(see its message above)");
-		return -1;
-	}
-	return 0;
-}
-
 /* Read or create (0600, random) the TCP key.  Caller frees. */
 static char *
 serve_key(const char *path, char **cause)

@@ -444,9 +444,13 @@ agent_loop_turn_start(struct session *s)
 	json_t		*servers, *name;
 	size_t		 i;
 
+	/* The turn's start and the messages it answers: logged together. */
+	session_begin(s);
 	session_emit(s, "session.status_running", json_object(), NULL, 0,
 	    NULL, NULL);
 	agent_loop_take_messages(s, NULL);
+	if (session_commit(s) != 0)
+		return;
 	agent_loop_provision(s);
 	if (s->mcp_reported)
 		return;
@@ -833,9 +837,11 @@ agent_loop_step(struct session *s)
 				if (session_call_pending(s, &s->calls[i]))
 					open = 1;
 			if (!open) {
+				session_begin(s);
 				session_emit(s, "session.status_running",
 				    json_object(), NULL, 0, NULL, NULL);
 				agent_loop_take_confirms(s);
+				session_commit(s);
 				return 1;
 			}
 			agent_loop_take_confirms(s);

@@ -156,7 +156,8 @@ harness_replay(const struct hstore_event *e, void *arg)
 	if (e->private != NULL)
 		priv = json_loads(e->private, 0, NULL);
 	session_apply(s, ev, priv, e->seq);
-	s->seq = e->seq;
+	if (e->seq > s->seq)
+		s->seq = e->seq;
 	json_decref(ev);
 	json_decref(priv);
 	return 0;
@@ -218,7 +219,8 @@ harness_load(struct harness *h, const char *id, char **cause)
 	pthread_mutex_lock(&s->lock);
 	s->loading = 1;
 	if (hstore_events_foreach(h->store, id, harness_replay, s,
-	    cause) != 0) {
+	    cause) != 0 || hstore_pending_foreach(h->store, id, harness_replay,
+	    s, cause) != 0) {
 		pthread_mutex_unlock(&s->lock);
 		session_unref(s);
 		return NULL;

@@ -19,6 +19,7 @@ struct hstore {
 	struct db	*db;
 	sqlite3_stmt	*ev_insert;	/* the hot paths, prepared once */
 	sqlite3_stmt	*sess_put;
+	sqlite3_stmt	*pend_take;
 };
 
 /* Schema migrations: index i takes version i to i + 1. */
@@ -58,7 +59,24 @@ static const char *const hstore_migrations[] = {
 	"  processed_us INTEGER,"
 	"  body TEXT NOT NULL,"
 	"  private TEXT,"
-	"  PRIMARY KEY (session_id, seq)) WITHOUT ROWID;"
+	"  PRIMARY KEY (session_id, seq)) WITHOUT ROWID;",
+	/*
+	 * 2: queued client events wait in pending and enter the log only
+	 * when processed, so the log is in processed_at order.  Events a
+	 * version 1 database still had queued move there.
+	 */
+	"CREATE TABLE pending ("
+	"  n INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  session_id TEXT NOT NULL,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  type TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  private TEXT);"
+	"CREATE INDEX pending_session ON pending(session_id, n);"
+	"INSERT INTO pending (session_id, id, type, body, private) "
+	"  SELECT session_id, id, type, body, private FROM events "
+	"  WHERE processed_at IS NULL ORDER BY session_id, seq;"
+	"DELETE FROM events WHERE processed_at IS NULL;"
 };
 
 /* Open (creating and migrating) the database. */
@@ -85,6 +103,10 @@ hstore_open(const char *path, char **cause)
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)", cause);
 	if (hs->sess_put == NULL)
 		goto fail;
+	hs->pend_take = db_prepare(db, "DELETE FROM pending WHERE id = ?",
+	    cause);
+	if (hs->pend_take == NULL)
+		goto fail;
 	return hs;
 fail:
 	hstore_close(hs);
@@ -99,6 +121,7 @@ hstore_close(struct hstore *hs)
 		return;
 	sqlite3_finalize(hs->ev_insert);
 	sqlite3_finalize(hs->sess_put);
+	sqlite3_finalize(hs->pend_take);
 	db_close(hs->db);
 	pthread_mutex_destroy(&hs->lock);
 	free(hs);
@@ -320,7 +343,8 @@ hstore_session_delete(struct hstore *hs, const char *id, char **cause)
 	if (db_begin(hs->db, cause) != 0)
 		goto out;
 	if (hstore_run(hs, "DELETE FROM events WHERE session_id = ?", cause,
-	    "s", id) != 0 || hstore_run(hs, "DELETE FROM sessions WHERE "
+	    "s", id) != 0 || hstore_run(hs, "DELETE FROM pending WHERE "
+	    "session_id = ?", cause, "s", id) != 0 || hstore_run(hs, "DELETE FROM sessions WHERE "
 	    "id = ?", cause, "s", id) != 0) {
 		db_rollback(hs->db);
 		goto out;
@@ -331,11 +355,12 @@ out:
 	return rv;
 }
 
-/* Append an event (and update its session) atomically. */
+/* Append events (taking them out of pending, and updating their session)
+ * in one transaction. */
 int
 hstore_event_append(struct hstore *hs, const char *sid,
-    const struct hstore_event *ev, const struct hstore_session_row *sess,
-    char **cause)
+    const struct hstore_event *evs, size_t n,
+    const struct hstore_session_row *sess, char **cause)
 {
 	sqlite3_stmt	*st = hs->ev_insert;
 	int		 rv = -1;
@@ -343,56 +368,61 @@ hstore_event_append(struct hstore *hs, const char *sid,
 	pthread_mutex_lock(&hs->lock);
 	if (db_begin(hs->db, cause) != 0)
 		goto out;
-	db_bind_text(st, 1, sid);
-	sqlite3_bind_int64(st, 2, ev->seq);
-	db_bind_text(st, 3, ev->id);
-	db_bind_text(st, 4, ev->type);
-	db_bind_text(st, 5, ev->processed_at);
-	db_bind_int64_or_null(st, 6, ev->processed_us, 0);
-	db_bind_text(st, 7, ev->body);
-	db_bind_text(st, 8, ev->private);
-	if (db_step_done(hs->db, st, cause) != 0 ||
-	    (sess != NULL && hstore_session_write(hs, sess, cause) != 0)) {
-		db_rollback(hs->db);
-		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct hstore_event	*ev = &evs[i];
+
+		db_bind_text(st, 1, sid);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		db_bind_text(st, 3, ev->id);
+		db_bind_text(st, 4, ev->type);
+		db_bind_text(st, 5, ev->processed_at);
+		db_bind_int64_or_null(st, 6, ev->processed_us, 0);
+		db_bind_text(st, 7, ev->body);
+		db_bind_text(st, 8, ev->private);
+		if (db_step_done(hs->db, st, cause) != 0)
+			goto fail;
+		db_bind_text(hs->pend_take, 1, ev->id);
+		if (db_step_done(hs->db, hs->pend_take, cause) != 0)
+			goto fail;
 	}
+	if (sess != NULL && hstore_session_write(hs, sess, cause) != 0)
+		goto fail;
 	rv = db_commit(hs->db, cause);
+	goto out;
+fail:
+	db_rollback(hs->db);
 out:
 	pthread_mutex_unlock(&hs->lock);
 	return rv;
 }
 
-/* Fill in processed_at once (and private data known only then). */
+/* Queue a client event until it is processed. */
 int
-hstore_event_processed(struct hstore *hs, const char *id,
-    const char *processed_at, int64_t us, const char *body,
-    const char *private, char **cause)
+hstore_pending_add(struct hstore *hs, const char *sid,
+    const struct hstore_event *ev, char **cause)
 {
 	int	rv;
 
 	pthread_mutex_lock(&hs->lock);
-	rv = hstore_run(hs, "UPDATE events SET processed_at = ?, "
-	    "processed_us = ?, body = ?, private = coalesce(?, private) "
-	    "WHERE id = ? AND processed_at IS NULL", cause, "sisss",
-	    processed_at, us, body, private, id);
+	rv = hstore_run(hs, "INSERT INTO pending (session_id, id, type, body, "
+	    "private) VALUES (?, ?, ?, ?, ?)", cause, "sssss", sid, ev->id,
+	    ev->type, ev->body, ev->private);
 	pthread_mutex_unlock(&hs->lock);
 	return rv;
 }
 
-/* Walk a session's log in order. */
-int
-hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
-    void *arg, char **cause)
+/* Run a query of (seq, id, type, processed_at, body, private,
+ * processed_us) rows for one session, calling cb on each. */
+static int
+hstore_walk(struct hstore *hs, const char *sql, const char *sid,
+    hstore_event_cb cb, void *arg, char **cause)
 {
 	struct hstore_event	 ev;
 	sqlite3_stmt		*st;
 	int			 rc;
 
 	pthread_mutex_lock(&hs->lock);
-	st = db_prepare(hs->db, "SELECT seq, id, type, processed_at, body, "
-	    "private, processed_us FROM events WHERE session_id = ? "
-	    "ORDER BY seq", cause);
-	if (st == NULL) {
+	if ((st = db_prepare(hs->db, sql, cause)) == NULL) {
 		pthread_mutex_unlock(&hs->lock);
 		return -1;
 	}
@@ -414,6 +444,26 @@ hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&hs->lock);
 	return rc == 0 ? 0 : -1;
+}
+
+/* Walk a session's pending events in arrival order. */
+int
+hstore_pending_foreach(struct hstore *hs, const char *sid,
+    hstore_event_cb cb, void *arg, char **cause)
+{
+	return hstore_walk(hs, "SELECT 0, id, type, NULL, body, private, 0 "
+	    "FROM pending WHERE session_id = ? ORDER BY n", sid, cb, arg,
+	    cause);
+}
+
+/* Walk a session's log in order. */
+int
+hstore_events_foreach(struct hstore *hs, const char *sid, hstore_event_cb cb,
+    void *arg, char **cause)
+{
+	return hstore_walk(hs, "SELECT seq, id, type, processed_at, body, "
+	    "private, processed_us FROM events WHERE session_id = ? "
+	    "ORDER BY seq", sid, cb, arg, cause);
 }
 
 /* The last seq of a session's log. */

@@ -6,14 +6,18 @@
  * WAL, versioned migrations).  Objects are stored as their public JSON
  * (body) plus the few columns lists filter and sort on.
  *
- * The event log is append-only: a row is written once, with a dense
- * per-session seq, and later only has processed_at (and the body that
- * shows it) filled in, once, when a queued client event is processed.
+ * The event log is append-only and in processed_at order: a row is
+ * written once, with a per-session seq, and never changed.  A client
+ * event the runner has not processed yet (user.message,
+ * user.tool_confirmation) waits in a separate pending table and enters
+ * the log, with its processed_at, only when processed -- in the same
+ * transaction as the events that go with it (the status_running that
+ * starts a turn), and taken out of pending by that same transaction.
  * Each event also has a private JSON column for what the public event
  * must not show (thinking text, provider tool ids, autopilot, denial and
- * interrupt markers).  Every append is its own transaction together with
+ * interrupt markers).  Every append is one transaction together with
  * the session row it changes, so a process killed at any point leaves a
- * consistent log.
+ * consistent log: an event is pending or logged, never both or neither.
  *
  * One connection serialised by a mutex: every function is thread safe.
  * Bodies handed in are copied; strings handed out are owned by the
@@ -130,16 +134,19 @@ int	 hstore_session_delete(struct hstore *, const char *, char **)
 	    AD_WARN_UNUSED;
 
 /*
- * Append one event; when session is not NULL the session row is updated
- * in the same transaction.
+ * Append n events (removing any of their ids from pending); when session
+ * is not NULL the session row is updated in the same transaction.
  */
 int	 hstore_event_append(struct hstore *, const char *,
-	    const struct hstore_event *, const struct hstore_session_row *,
-	    char **) AD_WARN_UNUSED;
-/* Fill processed_at (and the body showing it, and private data when not
- * NULL) of a queued event. */
-int	 hstore_event_processed(struct hstore *, const char *, const char *,
-	    int64_t, const char *, const char *, char **) AD_WARN_UNUSED;
+	    const struct hstore_event *, size_t,
+	    const struct hstore_session_row *, char **) AD_WARN_UNUSED;
+/* Queue a client event (id, type, body, private) until processed. */
+int	 hstore_pending_add(struct hstore *, const char *,
+	    const struct hstore_event *, char **) AD_WARN_UNUSED;
+/* Every pending event of a session in arrival order (seq and
+ * processed_at unset).  Fields borrowed. */
+int	 hstore_pending_foreach(struct hstore *, const char *,
+	    hstore_event_cb, void *, char **) AD_WARN_UNUSED;
 /* Every event of a session in seq order. */
 int	 hstore_events_foreach(struct hstore *, const char *, hstore_event_cb,
 	    void *, char **) AD_WARN_UNUSED;

@@ -18,8 +18,8 @@ struct hub_frame {
 	struct hub_frame	*next;
 	int64_t			 seq;		/* -1 for previews */
 	int			 preview;	/* HUB_PREVIEW_*, or 0 */
-	int			 update;	/* a processed echo */
-	size_t			 readers;	/* subscribers at this frame */
+	int			 update;	/* a queued echo (outside the log) */
+	size_t			 readers;	/* subscribers whose cur is this */
 	size_t			 len;
 	char			 data[];
 };

@@ -45,9 +45,11 @@ struct hub	*hub_create(size_t);
 void		 hub_free(struct hub *);
 
 /*
- * Publish one frame.  seq < 0 means a preview frame (no id: line) of the
- * given preview kind; update means a later version of an event already
- * published (a processed echo).  final closes the stream after it.
+ * Publish one frame.  seq < 0 means a frame with no id: line: a preview
+ * of the given preview kind, or (preview 0) an echo outside the log.
+ * update means a frame a replaying subscriber must get even though it
+ * is not after the replayed seq (a queued echo).  final closes the
+ * stream after it.
  */
 void		 hub_publish(struct hub *, int64_t, const char *, const char *,
 		    size_t, int, int, int);

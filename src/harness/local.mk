@@ -39,3 +39,4 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/brain_stream.c %reldir%/brain_stream.h \
 	%reldir%/compact.c %reldir%/compact.h
 EXTRA_DIST += doc/brains.md
+EXTRA_DIST += doc/harness.md

@@ -793,30 +793,46 @@ scenario_parse(struct scenario_ctx *ctx, json_t *root, struct scenario *sc)
 	return 0;
 }
 
-/* Load path: parse with jansson, map lines, validate. */
+/* Load path: read it, then scenario_load_mem. */
 struct scenario *
 scenario_load(const char *path, char **cause)
 {
-	struct scenario_ctx	 ctx;
-	struct scenario		*sc;
-	struct buf		 b;
-	json_error_t		 jerr;
-	json_t			*root;
-	int			*lines;
-	size_t			 nlines, pos = 0;
-	char			*slash;
+	struct scenario	*sc;
+	struct buf	 b;
 
 	buf_init(&b, SCENARIO_MAX_FILE);
 	if (io_read_file(path, SCENARIO_MAX_FILE, &b, cause) != 0) {
 		buf_clear(&b);
 		return NULL;
 	}
-	root = json_loadb(b.data != NULL ? b.data : "", b.len,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	sc = scenario_load_mem(path, b.data != NULL ? b.data : "", b.len,
+	    cause);
+	buf_clear(&b);
+	return sc;
+}
+
+/* Parse text as the file path with jansson, map lines, validate. */
+struct scenario *
+scenario_load_mem(const char *path, const char *data, size_t len,
+    char **cause)
+{
+	struct scenario_ctx	 ctx;
+	struct scenario		*sc;
+	json_error_t		 jerr;
+	json_t			*root;
+	int			*lines;
+	size_t			 nlines, pos = 0;
+	char			*slash;
+
+	if (len > SCENARIO_MAX_FILE) {
+		xasprintf(cause, "%s: larger than %u bytes", path,
+		    SCENARIO_MAX_FILE);
+		return NULL;
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		xasprintf(cause, "%s:%d:%d: %s", path, jerr.line, jerr.column,
 		    jerr.text);
-		buf_clear(&b);
 		return NULL;
 	}
 	memset(&ctx, 0, sizeof ctx);
@@ -832,11 +848,9 @@ scenario_load(const char *path, char **cause)
 		sc->dir = xstrdup(".");
 	}
 	ctx.dir = sc->dir;
-	scenario_lines_scan(b.data != NULL ? b.data : "", b.len, &lines,
-	    &nlines);
+	scenario_lines_scan(data, len, &lines, &nlines);
 	scenario_lines_walk(&ctx.lines, root, lines, nlines, &pos);
 	free(lines);
-	buf_clear(&b);
 	if (scenario_parse(&ctx, root, sc) != 0) {
 		*cause = ctx.cause;
 		scenario_free(sc);

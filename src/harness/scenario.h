@@ -109,6 +109,10 @@ struct scenario_set;
 /* Load and validate one file; NULL with *cause ("file:line: ...").
  * Returns a new reference. */
 struct scenario		*scenario_load(const char *, char **);
+/* The same from text already read (path names it in messages, and its
+ * directory resolves relative references). */
+struct scenario		*scenario_load_mem(const char *, const char *, size_t,
+			    char **);
 void			 scenario_ref(struct scenario *);
 void			 scenario_unref(struct scenario *);
 

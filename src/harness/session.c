@@ -290,6 +290,8 @@ session_apply(struct session *s, json_t *ev, json_t *priv, int64_t seq)
 		} else if (s->ncalls > 0) {
 			s->phase = SESSION_PHASE_TOOLS;
 			s->rounds++;
+			/* Results that came in while the response streamed. */
+			session_calls_settled(s);
 		} else
 			s->phase = SESSION_PHASE_FINISH;
 	}
@@ -346,21 +348,68 @@ session_row(struct session *s, struct hstore_session_row *r)
 	return 0;
 }
 
+/* An appended event waiting for its batch's commit. */
+struct session_out {
+	struct hstore_event	 ev;	/* strings owned */
+	json_t			*e;
+};
+
+/* Publish a logged event and tell the harness. */
+static void
+session_publish(struct session *s, const struct hstore_event *ev, json_t *e)
+{
+	int	final;
+
+	final = strcmp(ev->type, "session.status_terminated") == 0 ||
+	    strcmp(ev->type, "session.deleted") == 0;
+	hub_publish(s->hub, ev->seq, ev->type, ev->body, strlen(ev->body), 0,
+	    0, final);
+	harness_notify(s->h, s->id, ev->type, e);
+}
+
+/* Queue a client event: pending in the store, echoed with processed_at
+ * null on the stream (outside the log: no seq). */
+static int
+session_queue(struct session *s, json_t *e, json_t *priv)
+{
+	struct hstore_event	 ev;
+	char			*cause = NULL;
+	int			 rv = 0;
+
+	session_apply(s, e, priv, 0);
+	memset(&ev, 0, sizeof ev);
+	ev.id = hjson_str(e, "id");
+	ev.type = hjson_str(e, "type");
+	ev.body = hjson_dump(e);
+	ev.private = priv != NULL ? hjson_dump(priv) : NULL;
+	if (hstore_pending_add(harness_store(s->h), s->id, &ev, &cause) != 0) {
+		log_error("session %s: cannot queue %s: %s", s->id, ev.type,
+		    cause);
+		free(cause);
+		s->status = SESSION_TERMINATED;
+		rv = -1;
+	} else {
+		hub_publish(s->hub, -1, ev.type, ev.body, strlen(ev.body), 0,
+		    1, 0);
+		harness_notify(s->h, s->id, ev.type, e);
+	}
+	free((char *)ev.body);
+	free((char *)ev.private);
+	return rv;
+}
+
 /* Append one event (see session.h). */
 int
 session_emit(struct session *s, const char *type, json_t *fields,
     json_t *priv, int flags, char *id_out, json_t **out)
 {
-	struct hstore_session_row	 row, *rowp = NULL;
 	struct hstore_event		 ev;
-	char				 id[RAND_ID_LEN];
-	char				 now[CLOCK_RFC3339_LEN];
-	char				*body, *privs = NULL, *sbody = NULL;
-	char				*cause = NULL;
+	struct session_out		*o;
+	char				 id[RAND_ID_LEN], now[CLOCK_RFC3339_LEN];
 	json_t				*e, *v;
 	const char			*key;
 	int64_t				 us;
-	int				 rv = 0, final;
+	int				 rv = 0;
 
 	if (fields == NULL)
 		fatalx("session %s: malformed fields for a %s event", s->id,
@@ -377,94 +426,122 @@ session_emit(struct session *s, const char *type, json_t *fields,
 	json_decref(fields);
 	json_object_set_new(e, "processed_at", (flags & SESSION_QUEUED) ?
 	    json_null() : json_string(now));
-	session_apply(s, e, priv, s->seq + 1);
-	body = hjson_dump(e);
-	if (priv != NULL)
-		privs = hjson_dump(priv);
-	if (session_touch(s, type, now, us)) {
-		session_row(s, &row);
-		sbody = hjson_dump(s->obj);
-		row.body = sbody;
-		rowp = &row;
-	}
-	memset(&ev, 0, sizeof ev);
-	ev.seq = ++s->seq;
-	ev.id = id;
-	ev.type = type;
-	ev.processed_at = (flags & SESSION_QUEUED) ? NULL : now;
-	ev.processed_us = (flags & SESSION_QUEUED) ? 0 : us;
-	ev.body = body;
-	ev.private = privs;
-	if (hstore_event_append(harness_store(s->h), s->id, &ev, rowp,
-	    &cause) != 0) {
-		log_error("session %s: cannot log %s: %s", s->id, type, cause);
-		free(cause);
-		s->status = SESSION_TERMINATED;
-		rv = -1;
-	} else {
-		final = strcmp(type, "session.status_terminated") == 0 ||
-		    strcmp(type, "session.deleted") == 0;
-		hub_publish(s->hub, ev.seq, type, body, strlen(body), 0, 0,
-		    final);
-		harness_notify(s->h, s->id, type, e);
-	}
 	if (id_out != NULL)
 		snprintf(id_out, RAND_ID_LEN, "%s", id);
 	if (out != NULL)
 		*out = json_incref(e);
-	json_decref(e);
+	if (flags & SESSION_QUEUED) {
+		rv = session_queue(s, e, priv);
+		json_decref(e);
+		json_decref(priv);
+		return rv;
+	}
+	session_apply(s, e, priv, s->seq + 1);
+	memset(&ev, 0, sizeof ev);
+	ev.seq = ++s->seq;
+	ev.id = xstrdup(id);
+	ev.type = xstrdup(type);
+	ev.processed_at = xstrdup(now);
+	ev.processed_us = us;
+	ev.body = hjson_dump(e);
+	ev.private = priv != NULL ? hjson_dump(priv) : NULL;
 	json_decref(priv);
-	free(body);
-	free(privs);
-	free(sbody);
+	if (session_touch(s, type, now, us)) {
+		free(s->row_body);
+		s->row_body = hjson_dump(s->obj);
+	}
+	s->batch = xreallocarray(s->batch, s->nbatch + 1, sizeof *s->batch);
+	o = &s->batch[s->nbatch++];
+	o->ev = ev;
+	o->e = e;
+	if (s->batching)
+		return 0;
+	return session_commit(s);
+}
+
+/* Start a batch: emitted events are logged together by session_commit. */
+void
+session_begin(struct session *s)
+{
+	s->batching = 1;
+}
+
+/* Log the batch in one transaction, then publish it (see session.h). */
+int
+session_commit(struct session *s)
+{
+	struct hstore_session_row	 row, *rowp = NULL;
+	struct hstore_event		*evs;
+	char				*cause = NULL;
+	size_t				 n = s->nbatch;
+	int				 rv = 0;
+
+	s->batching = 0;
+	if (n == 0)
+		return 0;
+	if (s->row_body != NULL) {
+		session_row(s, &row);
+		row.body = s->row_body;
+		rowp = &row;
+	}
+	evs = xreallocarray(NULL, n, sizeof *evs);
+	for (size_t i = 0; i < n; i++)
+		evs[i] = s->batch[i].ev;
+	if (hstore_event_append(harness_store(s->h), s->id, evs, n, rowp,
+	    &cause) != 0) {
+		log_error("session %s: cannot log %s: %s", s->id, evs[0].type,
+		    cause);
+		free(cause);
+		s->status = SESSION_TERMINATED;
+		rv = -1;
+	} else
+		for (size_t i = 0; i < n; i++)
+			session_publish(s, &evs[i], s->batch[i].e);
+	for (size_t i = 0; i < n; i++) {
+		free((char *)evs[i].id);
+		free((char *)evs[i].type);
+		free((char *)evs[i].processed_at);
+		free((char *)evs[i].body);
+		free((char *)evs[i].private);
+		json_decref(s->batch[i].e);
+	}
+	free(evs);
+	free(s->batch);
+	s->batch = NULL;
+	s->nbatch = 0;
+	free(s->row_body);
+	s->row_body = NULL;
 	return rv;
 }
 
-/* Mark a queued client event processed and echo it again. */
+/* Log a queued client event as processed (see session.h). */
 int
 session_process(struct session *s, const char *id, json_t *priv)
 {
-	json_t	*queues[2] = { s->queued, s->queued_confirms }, *q, *ev = NULL;
-	char	 now[CLOCK_RFC3339_LEN], *body, *privs, *cause = NULL;
-	int64_t	 us, seq = 0;
-	size_t	 i;
-	int	 rv = 0;
+	json_t		*queues[2] = { s->queued, s->queued_confirms }, *q;
+	json_t		*ev = NULL, *fields;
+	char		 keep[RAND_ID_LEN], *type;
+	size_t		 i;
+	int		 rv;
 
 	for (int k = 0; k < 2 && ev == NULL; k++)
 		json_array_foreach(queues[k], i, q)
 			if (hjson_str_is(json_object_get(q, "event"), "id",
 			    id)) {
-				ev = json_deep_copy(json_object_get(q,
-				    "event"));
-				seq = json_integer_value(json_object_get(q,
-				    "seq"));
+				ev = json_object_get(q, "event");
 				break;
 			}
 	if (ev == NULL) {
 		json_decref(priv);
 		return 0;
 	}
-	us = harness_now_us(s->h);
-	clock_format(us, 6, now, sizeof now);
-	json_object_set_new(ev, "processed_at", json_string(now));
-	body = hjson_dump(ev);
-	privs = priv != NULL ? hjson_dump(priv) : NULL;
-	if (hstore_event_processed(harness_store(s->h), id, now, us, body,
-	    privs, &cause) != 0) {
-		log_error("session %s: cannot mark %s processed: %s", s->id, id,
-		    cause);
-		free(cause);
-		s->status = SESSION_TERMINATED;
-		rv = -1;
-	} else {
-		session_apply(s, ev, priv, seq);
-		hub_publish(s->hub, seq, hjson_str(ev, "type"), body,
-		    strlen(body), 0, 1, 0);
-		harness_notify(s->h, s->id, hjson_str(ev, "type"), ev);
-	}
-	free(body);
-	free(privs);
-	json_decref(ev);
-	json_decref(priv);
+	fields = json_deep_copy(ev);
+	type = xstrdup(hjson_str(ev, "type"));
+	json_object_del(fields, "type");
+	json_object_del(fields, "id");
+	json_object_del(fields, "processed_at");
+	snprintf(keep, sizeof keep, "%s", id);
+	rv = session_emit(s, type, fields, priv, SESSION_KEEP_ID, keep, NULL);
+	free(type);
 	return rv;
 }

@@ -2,10 +2,15 @@
  * session.h -- one session in memory: its state, derived from its event
  * log, and the one way events enter the log.
  *
- * session_emit() appends an event: it gives it an id, a dense seq and a
+ * session_emit() appends an event: it gives it an id, a seq and a
  * processed_at, writes it to harness.db (with the session row when that
  * changed, in one transaction), folds it into the in-memory state
- * (session_apply, the reducer) and publishes it on the session's hub.  On
+ * (session_apply, the reducer) and publishes it on the session's hub.
+ * Between session_begin() and session_commit() appends are collected and
+ * written (then published) in one transaction.  A client event that waits
+ * for the runner (SESSION_QUEUED) is kept pending instead, outside the
+ * log, and echoed on the stream with processed_at null; session_process()
+ * later appends it to the log, so the log is in processed_at order.  On
  * a restart every stored event is folded in again through the same
  * reducer, so what the runner sees after a crash is exactly what it saw
  * before.
@@ -34,6 +39,7 @@
 
 struct harness;
 struct hub;
+struct session_out;
 struct toolbox;
 
 enum session_status {
@@ -127,6 +133,12 @@ struct session {
 	char			*provision_error;
 
 	struct hub		*hub;
+
+	/* the batch being emitted (session_begin/session_commit) */
+	int			 batching;
+	struct session_out	*batch;
+	size_t			 nbatch;
+	char			*row_body;	/* the session row to write */
 };
 
 /* Emit flags. */
@@ -142,8 +154,12 @@ struct session {
  */
 int	 session_emit(struct session *, const char *, json_t *, json_t *, int,
 	    char *, json_t **);
-/* Fill processed_at of a queued client event (with private data, stolen,
- * may be NULL) and publish the processed echo.  Lock held. */
+/* Collect the next appends into one transaction; session_commit writes
+ * and publishes them (-1 when the store failed).  Lock held. */
+void	 session_begin(struct session *);
+int	 session_commit(struct session *);
+/* Append a queued client event to the log, processed now (with private
+ * data, stolen, may be NULL): the processed echo.  Lock held. */
 int	 session_process(struct session *, const char *, json_t *);
 /* Fold one event (its public JSON and private data) into the state, live
  * and on reload.  Lock held. */

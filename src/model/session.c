@@ -121,14 +121,18 @@ model_copy(char *dst, size_t size, const char *src)
 }
 
 /*
- * Copy a JSON string span, decoded and read up to any \u0000, into dst;
- * "" and 0 when the span is absent or not a string, else 1.
+ * Copy a JSON string span, decoded, into dst; a NUL inside the text
+ * becomes U+2400 (its control picture) so the rest of the text is kept
+ * and nothing is silently cut short.  "" and 0 when the span is absent or
+ * not a string, else 1.
  */
 static int
 model_copy_span(char *dst, size_t size, const struct json_span *v)
 {
-	char	 tmp[512], *s;
-	long	 n;
+	static const char	 nul_picture[] = "\xe2\x90\x80";
+	char			 tmp[512], *s, *out;
+	long			 n;
+	size_t			 j = 0;
 
 	if (json_scan_kind(v) != JSON_SCAN_STRING) {
 		dst[0] = '\0';
@@ -137,8 +141,18 @@ model_copy_span(char *dst, size_t size, const struct json_span *v)
 	/* The decoded text is shorter than the quoted span. */
 	s = v->len <= sizeof tmp ? tmp : xmalloc(v->len);
 	n = json_scan_string(v, s);
-	s[n < 0 ? 0 : n] = '\0';
-	model_copy(dst, size, s);
+	/* At most three bytes per decoded byte, plus the terminator. */
+	out = xmalloc((size_t)(n < 0 ? 0 : n) * 3 + 1);
+	for (long i = 0; i < n; i++) {
+		if (s[i] == '\0') {
+			memcpy(out + j, nul_picture, sizeof nul_picture - 1);
+			j += sizeof nul_picture - 1;
+		} else
+			out[j++] = s[i];
+	}
+	out[j] = '\0';
+	model_copy(dst, size, out);
+	free(out);
 	if (s != tmp)
 		free(s);
 	return 1;

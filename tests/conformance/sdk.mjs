@@ -254,12 +254,16 @@ async function main() {
 	for await (const e of beta.sessions.events.list(s.id, { limit: 4 }))
 		all.push(e.id);
 	is(all, listed.map(e => e.id), 'for await auto-pagination lists the same events');
-	// History keeps one copy of each event, at its processed position.
-	const seen = fol.events.filter((e, i) => !fol.events.slice(i + 1).some(f => f.id === e.id));
+	// History is the stream without its queued echoes, in the same order
+	// (processed_at order: status_running before the processed message).
+	const seen = fol.events.filter(e => e.processed_at !== null);
 	is(listed.slice(0, listed.length - seen.length).map(e => e.type), ['session.updated'],
 	    'before the stream opened the log held only the title update');
-	is(all.slice(-seen.length).sort(), seen.map(e => e.id).sort(),
-	    'the log holds exactly what the stream delivered, once each');
+	is(all.slice(-seen.length), seen.map(e => e.id),
+	    'the log holds exactly what the stream delivered, in stream order');
+	const firstTurn = listed.slice(1, 3).map(e => e.type);
+	is(firstTurn, ['session.status_running', 'user.message'],
+	    'the log lists session.status_running before the processed user.message');
 	const tus = await beta.sessions.events.list(s.id, { types: ['agent.tool_use'] });
 	is(tus.data.map(e => e.id), [tu1.id, tu2.id], 'events.list filters by types');
 	await throws(beta.sessions.events.send(s.id, { events: [{ type: 'no.such' }] }),

@@ -128,7 +128,7 @@ wait_for 20 idled "$S1" 1
 ok $? "the turn ends"
 events "$S1" >"$T/e1"
 is "$(jq -r '[.[].type] | join(" ")' "$T/e1")" \
-    "user.message session.status_running span.model_request_start agent.thinking agent.message agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.thinking agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "session.status_running user.message span.model_request_start agent.thinking agent.message agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.thinking agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
     "three model requests, two tools, in the documented order"
 is "$(jq -c '[.[] | select(.type == "agent.tool_use") | [.name, .input]]' "$T/e1")" \
     '[["glob",{"pattern":"*.md"}],["write",{"file_path":"notes.md","content":"hello\n"}]]' \
@@ -253,7 +253,7 @@ send "$S4" "Any text files?"
 wait_for 20 idled "$S4" 1
 events "$S4" >"$T/e4"
 is "$(jq -r '[.[].type] | join(" ")' "$T/e4")" \
-    "user.message session.status_running span.model_request_start agent.tool_use span.model_request_end agent.tool_result agent.thread_context_compacted span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "session.status_running user.message span.model_request_start agent.tool_use span.model_request_end agent.tool_result agent.thread_context_compacted span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
     "past 80 % of the window the conversation is compacted before the next request"
 is "$(jq -c '.[] | select(.type == "agent.thread_context_compacted") | keys' "$T/e4")" '["id","processed_at","type"]' \
     "the marker event shows no summary"
@@ -270,7 +270,7 @@ send "$S4b" "Once more."
 wait_for 20 idled "$S4b" 1
 events "$S4b" >"$T/e4b"
 is "$(jq -r '[.[].type] | join(" ")' "$T/e4b")" \
-    "user.message session.status_running span.model_request_start span.model_request_end agent.thread_context_compacted span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "session.status_running user.message span.model_request_start span.model_request_end agent.thread_context_compacted span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
     "a prompt-too-long error is answered by compacting and asking again"
 is "$(jq -c '[.[] | select(.type == "span.model_request_end") | .is_error]' "$T/e4b")" '[true,false]' \
     "the refused request's span is an error, and no session.error is raised"
@@ -281,7 +281,7 @@ send "$S5" "Markdown files?"
 wait_for 20 idled "$S5" 1
 events "$S5" >"$T/e5"
 is "$(jq -r '[.[].type] | join(" ")' "$T/e5")" \
-    "user.message session.status_running span.model_request_start agent.message agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "session.status_running user.message span.model_request_start agent.message agent.tool_use span.model_request_end agent.tool_result span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
     "local: a tool-use turn through /v1/chat/completions"
 is "$(jq -c '[.tools[].function.name]' "$T/local/1.body")" '["bash","read","write","edit","glob","grep","ticket"]' \
     "local: the tools as functions"

@@ -32,8 +32,8 @@ wait_for 60 done_all; ok $? "every demo session reaches end_turn unattended"
 
 seq_of "$(id_of fix-mean)" >"$T/fix"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 agent.thinking
 agent.message
@@ -53,8 +53,8 @@ agent.message
 agent.tool_use edit ask
 span.model_request_end false
 session.status_idle requires_action
-user.tool_confirmation
 session.status_running
+user.tool_confirmation
 agent.tool_result false
 span.model_request_start
 agent.tool_use bash allow
@@ -104,8 +104,8 @@ ok $? "the refactored CLI builds and runs in the sandbox"
 
 seq_of "$(id_of flaky-model)" >"$T/flaky"
 cat >"$T/want" <<'X'
-user.message
 session.status_running
+user.message
 span.model_request_start
 span.model_request_end true
 session.error model_overloaded_error retrying

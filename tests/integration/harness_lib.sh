@@ -23,3 +23,12 @@ seq_of() {
 	    elif .type == "session.error" then " " + .error.type + " " + .error.retry_status.type
 	    else "" end)'
 }
+# expect_seq SESSION DESCRIPTION <WANT: the session's log, reduced by
+# seq_of, must be exactly WANT (the difference is shown).
+expect_seq() {
+	cat >"$T/want"
+	seq_of "$1" >"$T/got"
+	diff "$T/want" "$T/got" >"$T/diff"
+	ok $? "$2"
+	sed 's/^/# /' "$T/diff"
+}

@@ -299,7 +299,13 @@ main(void)
 		    "6", NULL };
 
 		if ((r = scenario("cuts", args, 1, &o, &connects, &f))) {
-			ok(connects > 20, "cuts: reconnected (%u connections)",
+			/*
+			 * How many cuts happen depends on timing: events
+			 * emitted during a backoff arrive by history paging,
+			 * not on the stream.  Several reconnects prove the
+			 * cut path ran; exactly-once is checked above.
+			 */
+			ok(connects >= 5, "cuts: reconnected (%u connections)",
 			    connects);
 			ok(r->queued > 0, "cuts: queued echoes were reported "
 			    "(%u)", r->queued);

@@ -352,7 +352,8 @@ test_scanned_members(void)
 	    s.active_seconds == 1.5, "session.usage replaces the totals");
 	is_int(s.list_cost_cents, 123, "list_cost amount, escapes decoded");
 	fold_lines(&s, lines + 4, 1);
-	is_str(s.error_message, "cut", "a string reads up to its \\u0000");
+	is_str(s.error_message, "cut\xe2\x90\x80here",
+	    "a \\u0000 in a string is kept as its control picture");
 	is_str(s.retry_status, "terminal", "the nested retry status");
 	is_int(model_attention(&s), MODEL_ATTN_ERROR, "a terminal error");
 	model_state_clear(&s);
