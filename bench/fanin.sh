@@ -5,7 +5,9 @@
 # (one process, 1,000 events.stream() loops), in alternating rounds.
 # CPU is the share of one core used over SECONDS once every stream is
 # open (utime + stime from /proc); memory is the peak RSS (VmHWM) and the
-# PSS at the end.  Run from the build directory after "make check".
+# PSS at the end.  bench/stream_count (the stream manager alone, nothing
+# stored) runs too, for the wire core's own share.  Run from the build
+# directory after "make check".
 set -eu
 secs=${1:-20}
 rounds=${2:-3}
@@ -68,6 +70,8 @@ for r in $(seq 1 "$rounds"); do
 	rm -rf "$XDG_CACHE_HOME"
 	run sdk env SDK_MODULES="$modules" node "$top/bench/sdk_stream.mjs" \
 	    "$url" $ids | tee -a "$tmp/rounds"
+	run count "$build/bench/stream_count" "$url" $ids |
+	    tee -a "$tmp/rounds"
 done
 awk '
 function median(v, k,   i, j, t) {
@@ -80,10 +84,14 @@ function median(v, k,   i, j, t) {
 $1 == "pilothouse" { pc[++np] = $3; pm[np] = $5; pp[np] = $8 }
 $1 == "sdk" { sc[++ns] = $3; sm[ns] = $5; sp[ns] = $8;
 	rc[ns] = pc[ns] / $3; rm[ns] = pm[ns] / $5 }
+$1 == "count" { cc[++nc] = $3; cm[nc] = $5; qc[nc] = $3 / sc[nc];
+	qm[nc] = $5 / sm[nc] }
 END {
 	printf "median: pilothouse cpu %.1f%% peak %.1f MB pss %.1f MB; sdk cpu %.1f%% peak %.1f MB pss %.1f MB\n",
 	    median(pc, np), median(pm, np), median(pp, np),
 	    median(sc, ns), median(sm, ns), median(sp, ns)
 	printf "median of ratios: cpu %.2f (target <= 0.5), memory %.3f (target <= 0.25)\n",
 	    median(rc, ns), median(rm, ns)
+	printf "stream manager alone (stream_count): cpu %.1f%% peak %.1f MB; against the SDK: cpu %.2f, memory %.3f\n",
+	    median(cc, nc), median(cm, nc), median(qc, nc), median(qm, nc)
 }' "$tmp/rounds"

@@ -41,6 +41,8 @@ bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
 	bench/bench_gen.h
 bench_sse_server_LDADD = $(TEST_LDADD)
 EXTRA_DIST += bench/ingest.sh bench/fanin.sh bench/sdk_stream.mjs
+BENCH_BINS += bench/stream_count
+bench_stream_count_LDADD = $(TEST_LDADD)
 # The reducer folded over a generated 1M-event log (bench/model_fold).
 BENCH_BINS += bench/model_fold
 bench_model_fold_SOURCES = bench/model_fold.c bench/bench_gen.c \

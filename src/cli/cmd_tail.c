@@ -332,6 +332,22 @@ out:
 	return 0;
 }
 
+/* Is the event in the cache already?  (Resuming: see stream.h.) */
+static int
+tail_known(struct stream *s, const char *id, void *arg)
+{
+	struct tail	*t = arg;
+	int64_t		 seq;
+	char		*cause = NULL;
+	int		 r;
+
+	/* On a cache error, deliver: the store ignores a repeat anyway. */
+	if ((r = store_event_find(t->store, stream_session(s), id, &seq,
+	    &cause)) < 0)
+		free(cause);
+	return r == 1;
+}
+
 /* A frame that was not an event: record it, say so, and carry on. */
 static void
 tail_decode_error(struct stream *s, const char *p, size_t len,
@@ -409,7 +425,8 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 	static const struct stream_ops	 ops = {
 		.event = tail_event,
 		.decode_error = tail_decode_error,
-		.state = tail_state
+		.state = tail_state,
+		.known = tail_known
 	};
 	const struct cmd_entry		*ce = cmd_find("tail");
 	struct tail			 t;
@@ -479,6 +496,7 @@ cmd_tail_exec(struct cmd_globals *g, int argc, char **argv)
 		}
 		stream_sync_clear(&from);
 	}
+	fflush(stdout);		/* what the cache held, before waiting */
 	if (rv == CMD_EXIT_OK && t.nsess != 0)
 		rv = loop_run(t.c.loop);
 	fflush(stdout);

@@ -54,6 +54,21 @@ static const struct conf_key {
 	{ "ui", "header", CONF_STRING },
 	{ "ui", "hints", CONF_STRING },
 	{ "keys", "*", CONF_STRING },
+	/* The harness's brains (their values are checked by
+	 * harness/brain_config.c, which reads the same file). */
+	{ "brain.*", "base_url", CONF_STRING },
+	{ "brain.*", "model", CONF_STRING },
+	{ "brain.*", "key_file", CONF_PATH },
+	{ "brain.*", "context_window", CONF_STRING },
+	{ "brain.*", "stream_tools", CONF_STRING },
+	{ "brain.*", "max_tokens", CONF_STRING },
+	{ "brain.*", "idle_timeout", CONF_STRING },
+	{ "anthropic", "base_url", CONF_STRING },
+	{ "anthropic", "key_file", CONF_PATH },
+	{ "anthropic", "max_tokens", CONF_STRING },
+	{ "anthropic", "context_window", CONF_STRING },
+	{ "anthropic", "thinking", CONF_STRING },
+	{ "anthropic", "idle_timeout", CONF_STRING },
 };
 
 struct conf {

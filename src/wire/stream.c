@@ -17,6 +17,12 @@
 #include "wire/sse_parser.h"
 #include "wire/stream.h"
 
+#define STREAM_MANY		16	/* more streams than this are "many" */
+#define STREAM_MAX_PAGING	16	/* history pages in flight, at most */
+#define STREAM_HELD_TOTAL	(64u << 20)	/* held by all streams, about */
+#define STREAM_HELD_MIN		(64u << 10)	/* held by one, at least */
+#define STREAM_SMALL_BUFFER	4096	/* their receive buffers */
+
 struct stream {
 	struct stream_mgr	*mgr;
 	LIST_ENTRY(stream)	 entry;		/* live or dead list */
@@ -27,12 +33,15 @@ struct stream {
 
 	struct api_request	*sreq;		/* the SSE request */
 	struct api_request	*preq;		/* a history page request */
+	struct stream		*wait_next;	/* in the queue for a page */
+	int			 waiting;	/* queued for a page */
 	struct sse_parser	*sse;		/* made at the first connect */
 	struct loop_timer	*timer;		/* heartbeat or backoff */
 	int64_t			 last_rx;	/* loop ms of the last byte */
 
 	char			*max_at;	/* newest processed_at seen */
 	int64_t			 max_us;	/* its time; 0 if unparsed */
+	int64_t			 resume_us;	/* the from of stream_follow */
 	struct seen		*seen;		/* ids in the reorder window */
 
 	char			*cursor;	/* next history page */
@@ -65,6 +74,9 @@ struct stream_mgr {
 	struct streams		 dead;		/* unfollowed, to free */
 	struct loop_timer	*reaper;
 	size_t			 count;
+	int			 paging;	/* history pages in flight */
+	struct stream		*wait_head;	/* streams waiting to page */
+	struct stream		*wait_tail;
 };
 
 static void	 stream_connect(struct stream *);
@@ -75,6 +87,8 @@ static void	 stream_lost(struct stream *, const struct api_error *);
 static void	 stream_fail(struct stream *, const struct api_error *);
 static void	 stream_end(struct stream *);
 static void	 stream_page(struct stream *);
+static void	 stream_page_release(struct stream_mgr *);
+static void	 stream_unwait(struct stream *);
 static void	 stream_take(struct stream *, struct api_event *);
 static void	 stream_timer_cb(struct loop_timer *, void *);
 static void	 stream_reaper_cb(struct loop_timer *, void *);
@@ -223,6 +237,7 @@ stream_follow(struct stream_mgr *m, const char *id,
 			s->max_us = 0;
 		for (size_t i = 0; i < from->nids; i++)
 			seen_add(s->seen, from->ids[i], s->max_us);
+		s->resume_us = s->max_us;
 	}
 	s->timer = loop_timer_create(m->loop, stream_timer_cb, s);
 	LIST_INSERT_HEAD(&m->live, s, entry);
@@ -303,8 +318,13 @@ stream_drop(struct stream *s)
 {
 	api_cancel(s->sreq);
 	s->sreq = NULL;
-	api_cancel(s->preq);
-	s->preq = NULL;
+	if (s->preq != NULL) {
+		api_cancel(s->preq);
+		s->preq = NULL;
+		stream_page_release(s->mgr);
+	}
+	if (s->waiting)
+		stream_unwait(s);
 	for (size_t i = 0; i < s->nheld; i++)
 		api_event_free(s->held[i]);
 	free(s->held);
@@ -329,6 +349,14 @@ stream_connect(struct stream *s)
 	s->stream_over = s->ending = s->resync = s->progress = 0;
 	s->retry_after = -1;
 	s->connects++;
+	/*
+	 * libcurl gives each transfer a 16 KB receive buffer, which a large
+	 * event fills: 16 MB for 1,000 streams.  Many streams get 4 KB
+	 * (-11 MB at 1,000; the cost, more reads for one fast stream, does
+	 * not apply when there are many).
+	 */
+	api_client_set_stream_buffer(m->client, m->count > STREAM_MANY ?
+	    STREAM_SMALL_BUFFER : 0);
 	stream_set_state(s, STREAM_CONNECTING, NULL);
 	s->sreq = api_events_stream(m->client, s->id, m->opts.deltas,
 	    stream_open_cb, stream_data_cb, stream_done_cb, s);
@@ -432,6 +460,21 @@ stream_open_cb(void *arg)
 	stream_page(s);
 }
 
+/*
+ * How much one syncing stream may hold before it is paused: max_held,
+ * but less when many streams share STREAM_HELD_TOTAL (a reconnection
+ * storm under heavy traffic must not hold a megabyte per stream).
+ */
+static size_t
+stream_hold_max(const struct stream *s)
+{
+	const struct stream_mgr	*m = s->mgr;
+	size_t			 share;
+
+	share = m->count > 0 ? STREAM_HELD_TOTAL / m->count : m->opts.max_held;
+	return AD_MIN(m->opts.max_held, AD_MAX(share, STREAM_HELD_MIN));
+}
+
 /* Bytes of the stream; paused while too much is held for the sync. */
 static int
 stream_data_cb(const char *p, size_t len, void *arg)
@@ -441,8 +484,7 @@ stream_data_cb(const char *p, size_t len, void *arg)
 	s->last_rx = loop_now(s->mgr->loop);
 	if (s->dead || s->sreq == NULL)
 		return API_DATA_OK;
-	if (s->state == STREAM_SYNCING &&
-	    s->heldbytes >= s->mgr->opts.max_held) {
+	if (s->state == STREAM_SYNCING && s->heldbytes >= stream_hold_max(s)) {
 		s->paused = 1;
 		return API_DATA_PAUSE;
 	}
@@ -485,13 +527,62 @@ stream_done_cb(const struct api_response *resp, void *arg)
 	api_error_clear(&eof);
 }
 
-/* Ask for the next page of history. */
+/* Take s out of the queue for a page. */
+static void
+stream_unwait(struct stream *s)
+{
+	struct stream_mgr	*m = s->mgr;
+	struct stream		**pp, *prev = NULL;
+
+	for (pp = &m->wait_head; *pp != NULL; prev = *pp,
+	    pp = &(*pp)->wait_next) {
+		if (*pp == s) {
+			*pp = s->wait_next;
+			if (m->wait_tail == s)
+				m->wait_tail = prev;
+			break;
+		}
+	}
+	s->wait_next = NULL;
+	s->waiting = 0;
+}
+
+/* A page is done: let the first waiting stream ask for its page. */
+static void
+stream_page_release(struct stream_mgr *m)
+{
+	struct stream	*next;
+
+	m->paging--;
+	if ((next = m->wait_head) != NULL) {
+		stream_unwait(next);
+		stream_page(next);
+	}
+}
+
+/*
+ * Ask for the next page of history.  At most STREAM_MAX_PAGING pages are
+ * in flight across all streams (the rest wait their turn), so 1,000
+ * streams reconnecting at once neither hold 1,000 transfers' buffers nor
+ * flood the server; their live events wait, paused if need be.
+ */
 static void
 stream_page(struct stream *s)
 {
-	struct api_list	l;
-	char		from[CLOCK_RFC3339_LEN];
+	struct stream_mgr	*m = s->mgr;
+	struct api_list		 l;
+	char			 from[CLOCK_RFC3339_LEN];
 
+	if (m->paging >= STREAM_MAX_PAGING) {
+		s->waiting = 1;
+		if (m->wait_tail != NULL)
+			m->wait_tail->wait_next = s;
+		else
+			m->wait_head = s;
+		m->wait_tail = s;
+		return;
+	}
+	m->paging++;
 	memset(&l, 0, sizeof l);
 	l.limit = s->limit;
 	l.order = "asc";
@@ -509,16 +600,27 @@ stream_page(struct stream *s)
 
 /* Was this event delivered already (or is it older than the window)? */
 static int
-stream_dup(const struct stream *s, const struct api_event *ev)
+stream_dup(struct stream *s, const struct api_event *ev)
 {
-	int64_t	window = s->mgr->opts.reorder_ms * 1000;
+	struct stream_mgr	*m = s->mgr;
+	int64_t			 window = m->opts.reorder_ms * 1000;
 
 	if (s->max_at == NULL)
 		return 0;
 	if (ev->processed_us != 0 && s->max_us != 0 &&
 	    ev->processed_us < s->max_us - window)
 		return 1;
-	return seen_has(s->seen, ev->id);
+	if (seen_has(s->seen, ev->id))
+		return 1;
+	/*
+	 * Before the point the caller resumed from, an id it did not list
+	 * may still be one it has: ask, or trust the watermark.
+	 */
+	if (s->resume_us != 0 && ev->processed_us != 0 &&
+	    ev->processed_us < s->resume_us)
+		return m->ops.known == NULL ||
+		    m->ops.known(s, ev->id, s->udata);
+	return 0;
 }
 
 /*
@@ -646,6 +748,7 @@ stream_page_cb(const struct api_response *resp, void *arg)
 	size_t			 count;
 
 	s->preq = NULL;
+	stream_page_release(s->mgr);
 	if (resp->error != NULL) {
 		if (resp->error->status == API_ERR_PROTOCOL && s->limit > 1) {
 			/* A page too large for memory: ask for fewer. */

@@ -18,10 +18,12 @@
  * new when its id is not in the window, and old when it is before the
  * window.  A reconnect asks only for created_at[gte]=newest - window.
  * Memory is the ids of the window: a handful for a live session.
- * Callers that persist events save the watermark (stream_sync_save) or
- * rebuild it from what they stored -- the newest processed_at and every
- * id within reorder_ms of it -- and pass it back to resume without
- * re-reading old history.
+ * Callers that persist events resume from what they stored: the newest
+ * processed_at and the ids stored at that instant (store_sync_get gives
+ * both), or every id within reorder_ms of it (stream_sync_save).  An
+ * event older than that point and not listed is asked about through
+ * ops->known when there is one (the store can answer exactly), and is
+ * otherwise taken as already delivered.
  *
  * Client events appear twice on the stream: queued (processed_at null),
  * then processed.  The queued copy is reported to ops->queued; only the
@@ -88,6 +90,9 @@ struct stream_ops {
 	 * may be NULL). */
 	void	(*state)(struct stream *, enum stream_state,
 		    const struct api_error *, void *);
+	/* Optional: non-zero if the caller already has the event with
+	 * this id (see resuming, above).  NULL: trust the watermark. */
+	int	(*known)(struct stream *, const char *, void *);
 };
 
 /* Tuning; zero fields take the defaults. */

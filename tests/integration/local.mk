@@ -42,7 +42,7 @@ tests_integration_stream_test_LDADD = $(TEST_LDADD)
 CLI_TESTS = tests/integration/cli_config.sh tests/integration/cli_harness.sh \
 	tests/integration/cli_steer.sh tests/integration/cli_tail.sh \
 	tests/integration/cli_wait.sh tests/integration/cli_export.sh \
-	tests/integration/cli_export_harness.sh
+	tests/integration/cli_cache.sh tests/integration/cli_export_harness.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
 # The local harness over real sockets.

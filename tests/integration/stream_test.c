@@ -52,6 +52,18 @@ on_event(struct stream *s, struct api_event *ev, void *arg)
 }
 
 static struct run	*cur;
+static char		**known_ids;	/* what a cache would hold */
+static size_t		  nknown;
+
+/* The cache's answer for ops.known. */
+static int
+on_known(struct stream *s, const char *id, void *arg)
+{
+	for (size_t i = 0; i < nknown; i++)
+		if (strcmp(known_ids[i], id) == 0)
+			return 1;
+	return 0;
+}
 
 /* A queued client event. */
 static void
@@ -113,8 +125,9 @@ static struct run *
 run_streams(struct fault *f, size_t nsess, const struct stream_opts *opts,
     int64_t deadline_ms, unsigned *connects, const struct stream_sync *from)
 {
-	static const struct stream_ops	 ops = {
-		on_event, on_queued, on_preview, on_decode_error, on_state
+	struct stream_ops	 ops = {
+		on_event, on_queued, on_preview, on_decode_error, on_state,
+		known_ids != NULL ? on_known : NULL
 	};
 	struct run			*r;
 	struct api_client		*c;
@@ -480,6 +493,92 @@ main(void)
 			    "delivered");
 			is_int(r->sess[0].last, STREAM_ENDED,
 			    "resume at the end: ended, not waiting for ever");
+			run_free(r);
+			stream_sync_clear(&from);
+			for (size_t i = 0; i < n; i++)
+				free(log[i]);
+			free(log);
+		}
+		fault_stop(&f);
+	}
+
+	/*
+	 * Resume as the store does -- the newest time and only the ids at
+	 * it -- just before an event stamped earlier than that time: found
+	 * through ops.known; without it, trusted as delivered.
+	 */
+	{
+		const char *args[] = { "--events", "90", "--history", "90",
+		    "--skew-every", "4", NULL };
+		struct stream_sync	 from;
+		struct api_event	*a, *b;
+		char			**log, *cause = NULL;
+		size_t			 n, k = 0, older;
+		int64_t			 max = 0;
+
+		if (fault_start(&f, args) == 0) {
+			log = fault_log(&f, "sesn_011CFAULT0000000000000000",
+			    &n);
+			/* The first event stamped before its predecessor. */
+			for (size_t i = 10; i + 1 < n && k == 0; i++) {
+				a = api_event_parse(log[i], strlen(log[i]),
+				    &cause);
+				b = api_event_parse(log[i + 1],
+				    strlen(log[i + 1]), &cause);
+				if (b->processed_us < a->processed_us)
+					k = i;
+				api_event_free(a);
+				api_event_free(b);
+			}
+			ok(k != 0, "skewed: an event older than the one "
+			    "before it (after %zu)", k);
+			memset(&from, 0, sizeof from);
+			known_ids = xcalloc(k + 1, sizeof *known_ids);
+			for (size_t i = 0; i <= k; i++) {
+				a = api_event_parse(log[i], strlen(log[i]),
+				    &cause);
+				known_ids[nknown++] = xstrdup(a->id);
+				if (a->processed_us > max) {
+					max = a->processed_us;
+					free(from.processed_at);
+					from.processed_at =
+					    xstrdup(a->processed_at);
+					if (from.ids != NULL)
+						free(from.ids[0]);
+					free(from.ids);
+					from.ids = xcalloc(1, sizeof *from.ids);
+					from.ids[0] = xstrdup(a->id);
+					from.nids = 1;
+				}
+				api_event_free(a);
+			}
+			r = run_streams(&f, 1, &o, 20000, &connects, &from);
+			is_int(r->sess[0].n, n - k - 1, "skewed resume with "
+			    "ops.known: everything after the mark");
+			ok(r->sess[0].n > 0 && strcmp(r->sess[0].raw[0],
+			    log[k + 1]) == 0, "skewed resume: the older-"
+			    "stamped event first");
+			run_free(r);
+			for (size_t i = 0; i < nknown; i++)
+				free(known_ids[i]);
+			free(known_ids);
+			known_ids = NULL;
+			nknown = 0;
+			/* Events after the mark stamped before it. */
+			older = 0;
+			for (size_t i = k + 1; i < n; i++) {
+				a = api_event_parse(log[i], strlen(log[i]),
+				    &cause);
+				if (a->processed_us < max)
+					older++;
+				api_event_free(a);
+			}
+			r = run_streams(&f, 1, &o, 20000, &connects, &from);
+			ok(older > 0, "skewed: %zu events after the mark are "
+			    "stamped before it", older);
+			is_int(r->sess[0].n, n - k - 1 - older, "without "
+			    "ops.known the watermark is trusted (those are "
+			    "taken as delivered)");
 			run_free(r);
 			stream_sync_clear(&from);
 			for (size_t i = 0; i < n; i++)

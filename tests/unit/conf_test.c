@@ -163,6 +163,18 @@ main(void)
 	unsetenv("ANTHROPIC_BASE_URL");
 	conf_free(cf);
 
+	/* Sections other parts of pilothouse read from the same file. */
+	put("others", "[ui]\ntheme = dark\n[keys]\nquit = q\n"
+	    "[brain.qwen]\nbase_url = http://127.0.0.1:8080/v1\n"
+	    "model = qwen\ncontext_window = 32768\n"
+	    "[anthropic]\nkey_file = anthropic.key\nthinking = 2048\n", 0600);
+	cf = load("others", &cause);
+	ok(cf != NULL, "[ui], [keys], [brain.NAME] and [anthropic] load (%s)",
+	    cf == NULL ? cause : "ok");
+	if (cf == NULL)
+		free(cause);
+	conf_free(cf);
+
 	/* Refusals at load. */
 	put("bad1", "[api]\nuri = https://x\n", 0600);
 	ok(load("bad1", &cause) == NULL && strstr(cause,
