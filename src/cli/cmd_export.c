@@ -12,9 +12,8 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
-#include "cli/connect.h"
+#include "cli/fetch.h"
 #include "store/store.h"
-#include "wire/api_page.h"
 #include "wire/json_scan.h"
 
 /*
@@ -23,117 +22,9 @@
  * between tokens removed (history pages may come pretty-printed; events
  * off the stream are compact already and are written byte for byte).
  *
- * A session that is not cached is fetched from the API first: its object
- * and its whole history, page by page, stored as they come, then written
- * out of the cache like any other.
+ * A session that is not cached is fetched from the API first (fetch.h),
+ * then written out of the cache like any other.
  */
-
-#define EXPORT_PAGE	1000	/* events per history page */
-
-/* Where a fetched page goes. */
-struct cmd_export_fetch {
-	struct store	*st;
-	const char	*session;
-	size_t		 events;
-};
-
-/* Store one event of a fetched page (a bad one is recorded and shown). */
-static void
-cmd_export_fetch_event(const char *p, size_t len, void *arg)
-{
-	struct cmd_export_fetch	*f = arg;
-	struct api_event	*ev;
-	char			*cause = NULL;
-
-	if ((ev = api_event_parse(p, len, &cause)) == NULL ||
-	    ev->id == NULL) {
-		store_decode_error_put(f->st, f->session, cause != NULL ?
-		    cause : "event without an id", p, len);
-		fprintf(stderr, "pilothouse: export: %s: skipped a malformed "
-		    "event: ", f->session);
-		connect_print(stderr, cause != NULL ? cause :
-		    "event without an id", "\n");
-		free(cause);
-		api_event_free(ev);
-		return;
-	}
-	store_event_put(f->st, f->session, ev);
-	f->events++;
-	api_event_free(ev);
-}
-
-/*
- * Fetch a session and its whole history from the API into the cache;
- * returns an exit status.
- */
-static int
-cmd_export_fetch(struct cmd_globals *g, struct store *st, const char *session)
-{
-	struct cmd_export_fetch	 f = { st, session, 0 };
-	struct connect		 c;
-	struct api_list		 l;
-	struct api_error	 err;
-	struct api_page		 pg;
-	char			*body, *page = NULL, *cause = NULL;
-	size_t			 len;
-	int			 rv;
-
-	if ((rv = connect_open(&c, g)) != CMD_EXIT_OK)
-		return rv;
-	if (api_wait(api_session_get(c.client, session, NULL, NULL), &body,
-	    &len, &err) != 0)
-		goto api_fail;
-	if (store_session_put(st, body, len, &cause) == 0) {
-		fprintf(stderr, "pilothouse: export: %s\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	free(body);
-	memset(&l, 0, sizeof l);
-	l.limit = EXPORT_PAGE;
-	l.order = "asc";
-	do {
-		l.page = page;
-		if (api_wait(api_events_list(c.client, session, &l, NULL,
-		    NULL), &body, &len, &err) != 0) {
-			free(page);
-			goto api_fail;
-		}
-		free(page);
-		page = NULL;
-		if (api_page_scan(body, len, cmd_export_fetch_event, &f, &pg,
-		    &cause) != 0) {
-			fprintf(stderr, "pilothouse: export: %s: %s\n",
-			    session, cause);
-			free(cause);
-			free(body);
-			connect_close(&c);
-			return CMD_EXIT_API;
-		}
-		free(body);
-		page = pg.next_page;
-		pg.next_page = NULL;
-		if (pg.count == 0) {
-			free(page);	/* an empty page ends the list too */
-			page = NULL;
-		}
-		api_page_clear(&pg);
-	} while (page != NULL);
-	store_sync_set_full(st, session);
-	connect_close(&c);
-	if (store_flush(st, &cause) != 0) {
-		fprintf(stderr, "pilothouse: export: %s\n", cause);
-		free(cause);
-		return CMD_EXIT_LOCAL;
-	}
-	return CMD_EXIT_OK;
-
-api_fail:
-	rv = connect_error(session, &err);
-	api_error_clear(&err);
-	connect_close(&c);
-	return rv;
-}
 
 /* Print every event of a session; returns an exit status. */
 static int
@@ -224,7 +115,7 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 			free(cause);
 			return CMD_EXIT_LOCAL;
 		}
-		if ((r = cmd_export_fetch(g, st, argv[optind])) != 0) {
+		if ((r = fetch_history(g, st, argv[optind], "export", 0)) != 0) {
 			store_close(st);
 			return r;
 		}

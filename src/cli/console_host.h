@@ -59,6 +59,9 @@ int		 chost_open(struct chost *, const struct ui_options *,
  */
 int		 chost_load_cache(struct chost *, const char *, int, char **)
 		    AD_WARN_UNUSED;
+/* Load only the first n events of each session (as the live view was
+ * after them); call before chost_load_cache. */
+void		 chost_set_limit(struct chost *, size_t);
 /* List the sessions from the API and follow them all, and keep the list
  * fresh.  Needs a client. */
 void		 chost_go_live(struct chost *);
