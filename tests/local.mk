@@ -14,7 +14,7 @@ EXTRA_DIST += tests/node/package.json tests/node/package-lock.json \
 	tests/node/node22/package.json tests/node/node22/package-lock.json \
 	tests/node/ensure-sdk.sh
 # Wire-format samples from the reference material, shared by all suites.
-EXTRA_DIST += tests/data/fixtures
+EXTRA_DIST += tests/data/fixtures tests/data/session/gen-session.py
 # ensure-sdk.sh installs into the build directory; in a separate one (as
 # in distcheck) that is ours to remove.  In the source tree the copies
 # are the sources themselves, and node_modules is ignored by git.

@@ -62,11 +62,25 @@ static const struct cmd_entry	cmd_table[] = {
 	  "  --until idle|terminated\n"
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
-	{ "export", "[--format jsonl] SESSION",
-	  "print a cached session's events, one JSON object per line",
-	  "  --format jsonl     the output format (the only one: the API's\n"
-	  "                     events-list objects, one per line, in log\n"
-	  "                     order)\n", cmd_export_exec },
+	{ "export", "[--format jsonl|markdown] SESSION",
+	  "print a cached session's events, or its post-mortem report",
+	  "  --format jsonl     the API's events-list objects, one per line,\n"
+	  "                     in log order (the default)\n"
+	  "  --format markdown  a post-mortem report: ids, agent, model,\n"
+	  "                     times, final state, totals, denials, the\n"
+	  "                     user turns, files with net diffs, operator\n"
+	  "                     actions\n", cmd_export_exec },
+	{ "files", "[--diff] SESSION [PATH]",
+	  "the files a cached session touched, rebuilt from its events",
+	  "  PATH               print that file's final content (exact bytes\n"
+	  "                     when stdout is not a terminal, else sanitized)\n"
+	  "  --diff             print net diffs (of PATH, or of every file)\n",
+	  cmd_files_exec },
+	{ "query", "[--json] [--limit N] SQL",
+	  "read-only SQL over the cache's documented q_* views",
+	  "  --json             a JSON array of objects, one per row\n"
+	  "  --limit N          at most N rows (default 1000)\n",
+	  cmd_query_exec },
 	{ "import", "[--session ID] FILE...",
 	  "add events from JSON lines or an events-list page to the cache",
 	  "  --session ID       the session the events belong to (default:\n"

@@ -66,6 +66,8 @@ int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_console_exec(struct cmd_globals *, int, char **);
 int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
 int	 cmd_replay_exec(struct cmd_globals *, int, char **);
+int	 cmd_files_exec(struct cmd_globals *, int, char **);
+int	 cmd_query_exec(struct cmd_globals *, int, char **);
 
 /* Fire the cancel on SIGINT/SIGTERM; NULL restores the defaults. */
 void	 cmd_cancel_on_signals(struct cancel *);

@@ -13,6 +13,7 @@
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
 #include "cli/fetch.h"
+#include "cli/report.h"
 #include "store/store.h"
 #include "wire/json_scan.h"
 
@@ -64,7 +65,32 @@ fail:
 	return CMD_EXIT_LOCAL;
 }
 
-/* export [--format jsonl] SESSION */
+/* Write the Markdown report; returns an exit status. */
+static int
+cmd_export_markdown(struct store *st, const char *session)
+{
+	char	*cause = NULL;
+
+	if (report_markdown(st, session, stdout, &cause) != 0 ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "pilothouse: export: %s\n", cause != NULL ?
+		    cause : strerror(errno));
+		free(cause);
+		return CMD_EXIT_LOCAL;
+	}
+	return CMD_EXIT_OK;
+}
+
+/* The chosen format of a cached session; returns an exit status. */
+static int
+cmd_export_write(struct store *st, const char *session, int markdown)
+{
+	if (markdown)
+		return cmd_export_markdown(st, session);
+	return cmd_export_events(st, session);
+}
+
+/* export [--format jsonl|markdown] SESSION */
 int
 cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 {
@@ -76,14 +102,18 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 	struct store			*st;
 	struct store_session		 s;
 	char				*cause = NULL, *path;
-	int				 ch, r;
+	int				 ch, r, markdown = 0;
 
 	while ((ch = getopt_long(argc, argv, "+f:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (strcmp(optarg, "jsonl") != 0)
+			if (strcmp(optarg, "markdown") == 0)
+				markdown = 1;
+			else if (strcmp(optarg, "jsonl") == 0)
+				markdown = 0;
+			else
 				return cmd_usage_error(ce, "unknown format "
-				    "\"%s\" (only jsonl is supported)", optarg);
+				    "\"%s\" (jsonl or markdown)", optarg);
 			break;
 		default:
 			return cmd_usage_error(ce, "unknown option");
@@ -119,12 +149,12 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 			store_close(st);
 			return r;
 		}
-		r = cmd_export_events(st, argv[optind]);
+		r = cmd_export_write(st, argv[optind], markdown);
 		store_close(st);
 		return r;
 	}
 	store_session_clear(&s);
-	r = cmd_export_events(st, argv[optind]);
+	r = cmd_export_write(st, argv[optind], markdown);
 	store_close(st);
 	return r;
 }

@@ -61,3 +61,7 @@ TESTS += $(BRAIN_INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/brain_serve.sh tests/integration/brain_sdk.sh \
 	tests/integration/brain_sdk.mjs tests/brain_trace.h tests/standin.h \
 	tests/data/brains
+
+# The post-mortem on the generated realistic session.
+TESTS += tests/integration/postmortem.sh
+EXTRA_DIST += tests/integration/postmortem.sh
