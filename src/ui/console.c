@@ -891,11 +891,14 @@ console_header(void *arg, struct ui *ui, const struct canvas_region *rg)
 
 	o.theme = t;
 	for (size_t i = 0; i < con->nsessions; i++) {
-		count[console_status(con, con->sessions[i])]++;
-		pending += con->sessions[i]->npending;
-		if (con->sessions[i]->has_state &&
-		    con->sessions[i]->st.cost_cents >= 0) {
-			cost += con->sessions[i]->st.cost_cents;
+		struct console_session	*cs = con->sessions[i];
+
+		if (cs == con->replay_of && con->replay_at != NULL)
+			cs = con->replay_at;
+		count[console_status(con, cs)]++;
+		pending += cs->npending;
+		if (cs->has_state && cs->st.cost_cents >= 0) {
+			cost += cs->st.cost_cents;
 			known = 1;
 		}
 	}

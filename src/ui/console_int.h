@@ -63,6 +63,10 @@ struct console {
 	int			 grid_n;	/* last grid size */
 	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */
+	/* A replay open: the header counts its session as at the playhead
+	 * (replay_at) in place of the live one (replay_of). */
+	struct console_session	*replay_of;
+	struct console_session	*replay_at;
 };
 
 /* Copy a state into a session; clear what it holds. */

@@ -751,6 +751,10 @@ rp_free(struct pane *p)
 	struct rp	*r = p->data;
 
 	loop_timer_free(r->timer);
+	if (r->con->replay_at == &r->at) {
+		r->con->replay_of = NULL;
+		r->con->replay_at = NULL;
+	}
 	r->view->ops->free(r->view);
 	evcache_forget(r->con->cache, &r->at);
 	console_session_state_clear(&r->at);
@@ -806,6 +810,8 @@ pane_replay_create(struct console *con, struct console_session *cs,
 	}
 	r->cap_us = o->idle_cap_ms * 1000;
 	r->timer = loop_timer_create(ui_loop(con->ui), rp_tick, r);
+	con->replay_of = cs;
+	con->replay_at = &r->at;
 	rp_seek(r, pos);
 	if (o->event_id != NULL && pos > 0)
 		pane_session_expand(r->view, (uint32_t)(pos - 1));
