@@ -97,7 +97,7 @@ cmd_replay_exec(struct cmd_globals *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd_entry		*ce = cmd_find("replay");
-	struct console_replay		 o = { NULL, 0, 0 };
+	struct console_replay		 o = { NULL, 0, 0, 1 };
 	struct ui_options		 uo;
 	struct console_config		 cc;
 	struct keymap			*km = NULL;

@@ -1007,7 +1007,7 @@ console_command(struct console *con, const char *line, char **cause)
 	} else if (strcmp(w[0], "open") == 0 && n == 2)
 		console_open(con, w[1]);
 	else if (strcmp(w[0], "replay") == 0 || strcmp(w[0], "r") == 0) {
-		struct console_replay	o = { NULL, 0, 0 };
+		struct console_replay	o = { NULL, 0, 0, 0 };
 
 		if (n < 2 || n > 3) {
 			xasprintf(cause, "usage: :replay SESSION [EVENT]");

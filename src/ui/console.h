@@ -146,6 +146,7 @@ struct console_replay {
 	double		 speed;		/* 0: paused at the start; < 0: as
 					   fast as possible */
 	int64_t		 idle_cap_ms;	/* gaps capped at this; 0: off */
+	int		 alone;		/* q quits (pilothouse replay) */
 };
 
 /*

@@ -71,6 +71,7 @@ struct rp {
 	struct pane		*view;		/* the session view */
 	size_t			 pos;		/* events shown */
 	int			 playing;
+	int			 alone;		/* q quits */
 	int			 speed;		/* index; RP_NSPEEDS - 1: max */
 	int64_t			 cap_us;	/* idle cap; 0: off */
 	int64_t			 debt_us;	/* sub-ms time not yet waited */
@@ -707,6 +708,11 @@ rp_action(struct pane *p, enum ui_action a, int arg)
 	case UI_ACT_ELAPSED:
 		rp_elapsed(r);
 		return 1;
+	case UI_ACT_QUIT:
+		if (!r->alone || r->con->host.quit == NULL)
+			return 0;
+		r->con->host.quit(r->con->host.arg);
+		return 1;
 	case UI_ACT_IDLE_CAP:
 		for (size_t i = 0; i < AD_NITEMS(rp_caps_ms); i++)
 			if (rp_caps_ms[i] * 1000 == r->cap_us) {
@@ -809,6 +815,7 @@ pane_replay_create(struct console *con, struct console_session *cs,
 			}
 	}
 	r->cap_us = o->idle_cap_ms * 1000;
+	r->alone = o->alone;
 	r->timer = loop_timer_create(ui_loop(con->ui), rp_tick, r);
 	con->replay_of = cs;
 	con->replay_at = &r->at;
