@@ -7,7 +7,9 @@
  * first (fetch.h, with a progress bar) and stored; if the API cannot be
  * reached, the events already cached are replayed, with a warning.  The
  * console then opens read-only on that session alone, in its replay
- * (ui/pane_replay.c), and never goes live: nothing can be sent.
+ * (ui/pane_replay.c), and never goes live: nothing can be sent.  The
+ * first frame waits only for the events up to the playhead; the rest
+ * of the log is indexed in the background and the replay grows with it.
  */
 
 #include "config.h"
@@ -166,7 +168,8 @@ cmd_replay_exec(struct cmd_globals *g, int argc, char **argv)
 	loop = loop_create();
 	h = chost_create(loop, st, NULL);
 	if (chost_open(h, &uo, km, &cc, &cause) != 0 ||
-	    chost_load_cache(h, id, 1, &cause) != 0 ||
+	    chost_load_cache(h, id, 0, &cause) != 0 ||
+	    chost_load_until(h, id, o.event_id, 1, &cause) != 0 ||
 	    console_replay(chost_console(h), id, &o, &cause) != 0) {
 		chost_free(h);
 		h = NULL;

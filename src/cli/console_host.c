@@ -323,8 +323,11 @@ chost_replay_build(struct loop_timer *t, void *arg)
 		    rp->bld_n);
 		return;
 	}
+	/* While the log is still being indexed, look again later. */
 	if (s->n / CHOST_SNAP_EVERY >= rp->nsnaps)
 		loop_timer_arm(t, 1);
+	else if (s->loading)
+		loop_timer_arm(t, 50);
 }
 
 /* The console's state_at: the state after the first n events. */
@@ -933,6 +936,40 @@ chost_load_cache(struct chost *h, const char *only, int sync, char **cause)
 	if (sync)
 		return chost_load_step(h, SIZE_MAX, cause);
 	loop_timer_arm(h->load_timer, 0);
+	return 0;
+}
+
+/*
+ * Index the cached events of session id now, up to event_id (NULL: up to
+ * n events), leaving the rest to the loader's batches.  -1 with *cause
+ * if the store fails, or if event_id is not an event of the session.
+ */
+int
+chost_load_until(struct chost *h, const char *id, const char *event_id,
+    size_t n, char **cause)
+{
+	struct chost_sess	*s = chost_find(h, id);
+	int64_t			 seq = -1;
+
+	if (s == NULL)
+		return 0;
+	if (event_id != NULL) {
+		if (store_event_find(h->store, id, event_id, &seq,
+		    cause) != 1) {
+			if (*cause == NULL)
+				xasprintf(cause, "replay: no event %s in %s",
+				    event_id, id);
+			return -1;
+		}
+	}
+	while (s->loading && h->nloadq > 0) {
+		if (event_id == NULL ? s->n >= n : s->n > 0 &&
+		    s->seqs[s->n - 1] >= seq)
+			break;
+		if (chost_load_step(h, event_id == NULL ? AD_MIN(n - s->n,
+		    CHOST_LOAD_BATCH) : CHOST_LOAD_BATCH, cause) != 0)
+			return -1;
+	}
 	return 0;
 }
 
