@@ -31,7 +31,7 @@
 #define CHOST_PAGE		100	/* sessions per list page */
 #define CHOST_SEARCH_MS		2000	/* longest one search step runs */
 #define CHOST_LOAD_BATCH	5000	/* cached events indexed per turn */
-#define CHOST_SNAP_EVERY	1024	/* replay: a reducer snapshot per */
+#define CHOST_SNAP_EVERY	256	/* replay: a reducer snapshot per */
 #define CHOST_SNAP_BATCH	8192	/* replay: events folded per turn */
 
 /*
@@ -365,6 +365,18 @@ chost_state_at(void *arg, const char *id, size_t n,
 	set(setarg, &st);
 	free(pend);
 	return 0;
+}
+
+/* How many events of session id the replay's snapshots cover. */
+size_t
+chost_replay_ready(struct chost *h, const char *id)
+{
+	struct chost_sess	*s = chost_find(h, id);
+
+	if (s == NULL || s->rp == NULL)
+		return 0;
+	return AD_MIN((s->rp->nsnaps - 1) * CHOST_SNAP_EVERY +
+	    CHOST_SNAP_EVERY - 1, s->n);
 }
 
 /* Free a session's replay. */

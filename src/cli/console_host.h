@@ -66,6 +66,9 @@ int		 chost_load_cache(struct chost *, const char *, int, char **)
  */
 int		 chost_load_until(struct chost *, const char *, const char *,
 		    size_t, char **) AD_WARN_UNUSED;
+/* Replay: how many events of session id its reducer snapshots cover
+ * (every position up to there is reached from one). */
+size_t		 chost_replay_ready(struct chost *, const char *);
 /* Load only the first n events of each session (as the live view was
  * after them); call before chost_load_cache. */
 void		 chost_set_limit(struct chost *, size_t);
