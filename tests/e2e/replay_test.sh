@@ -3,10 +3,12 @@
 # private socket, 100x30) over the generated realistic session: it
 # opens paused at the first event, steps forward and back, seeks by
 # marker and back, plays to the end as fast as possible, opens a deep
-# link expanded, and q gives the terminal back.  Each position shown
+# link expanded, and q gives the terminal back; a session not cached is
+# fetched first (the fault server stands in for the API).  Each position shown
 # is compared with the live view after as many events (headless).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/lib-tmux.sh"
+. "$top_srcdir/tests/integration/fault.sh"
 
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 PH="$PILOTHOUSE"
@@ -91,4 +93,22 @@ ok $? "with its detail expanded"
 tmux_keys q
 wait_for 10 tmux_dead
 is "$(tmux_exit)" 0 "replay --event exits 0"
+
+# A session not in the cache: its whole history is fetched first, with
+# a progress bar, and stored.
+fs_start --events 40 --history 40 --page-max 7
+N2=$(fs_log "$SESSION" | wc -l | tr -d ' ')
+tmux_start 100 30 "TZ=UTC '$PH' replay $SESSION"
+tmux_wait 10 "event 1/$N2 "
+ok $? "an uncached session is fetched, then replayed"
+grep -q "fetching $SESSION \\[" "$T/raw"
+ok $? "with a progress bar"
+[ "$(fs_requests "/events?")" -ge 6 ]
+ok $? "paging through the whole history ($(fs_requests "/events?") pages)"
+tmux_keys q
+wait_for 10 tmux_dead
+is "$(tmux_exit)" 0 "replay exits 0"
+fs_stop
+"$PH" export "$SESSION" | wc -l | tr -d ' ' >"$T/count"
+is "$(cat "$T/count")" "$N2" "the $N2 events are in the cache"
 done_testing
