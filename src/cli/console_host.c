@@ -40,6 +40,9 @@
  * background from the loop and by any fold that passes one; a position
  * is reached from the nearest snapshot at or before it, or from the
  * last position asked if that is nearer, never by refolding the log.
+ * Once a session is replayed, the host's own fold of the events it
+ * indexes (chost_event) keeps the snapshots it passes too, so a log
+ * still being indexed has its snapshots as soon as its events.
  */
 struct chost_replay {
 	struct model_session	**snaps;	/* snaps[k]: k * EVERY events */
@@ -203,6 +206,21 @@ chost_push_state(struct chost_sess *s)
 	free(pend);
 }
 
+/* Keep ms, the state after n events of s, if it is the next snapshot. */
+static void
+chost_replay_keep(struct chost_sess *s, const struct model_session *ms,
+    size_t n)
+{
+	struct chost_replay	*rp = s->rp;
+
+	if (rp == NULL || n % CHOST_SNAP_EVERY != 0 ||
+	    n / CHOST_SNAP_EVERY != rp->nsnaps)
+		return;
+	rp->snaps = xreallocarray(rp->snaps, rp->nsnaps + 1,
+	    sizeof *rp->snaps);
+	rp->snaps[rp->nsnaps++] = model_state_copy(ms);
+}
+
 /* Add an event to a session: index it, summarise it, show it. */
 static void
 chost_event(struct chost_sess *s, struct api_event *ev, int64_t seq)
@@ -218,6 +236,8 @@ chost_event(struct chost_sess *s, struct api_event *ev, int64_t seq)
 	s->ids[idx] = seq < 0 && ev->id != NULL ? xstrdup(ev->id) : NULL;
 	s->n++;
 	(void)model_apply(&s->ms, ev);
+	/* Replayed: the live fold passes the next snapshot, keep it. */
+	chost_replay_keep(s, &s->ms, s->n);
 	console_event(s->h->con, s->id, idx, ev);
 }
 
@@ -285,7 +305,6 @@ static int
 chost_replay_fold(struct chost_sess *s, struct model_session *ms, size_t *n,
     size_t to)
 {
-	struct chost_replay	*rp = s->rp;
 	struct api_event	*ev;
 
 	while (*n < to) {
@@ -294,12 +313,7 @@ chost_replay_fold(struct chost_sess *s, struct model_session *ms, size_t *n,
 		(void)model_apply(ms, ev);
 		api_event_free(ev);
 		(*n)++;
-		if (*n % CHOST_SNAP_EVERY == 0 &&
-		    *n / CHOST_SNAP_EVERY == rp->nsnaps) {
-			rp->snaps = xreallocarray(rp->snaps, rp->nsnaps + 1,
-			    sizeof *rp->snaps);
-			rp->snaps[rp->nsnaps++] = model_state_copy(ms);
-		}
+		chost_replay_keep(s, ms, *n);
 	}
 	return 0;
 }
