@@ -132,11 +132,11 @@ main(int argc, char **argv)
 	printf("index: the rest of the log in %.2f s\n",
 	    (double)(clock_mono_us() - t0) / 1e6);
 	bench_seeks(ui, v, 32);
-	bench_report("seek, snapshots being built", v, 32);
+	bench_report("seek -> frame, right after indexing", v, 32);
 	t0 = clock_mono_us();
 	while (chost_replay_ready(h, BENCH_SESSION) < (size_t)n)
 		loop_once(loop, 10);
-	printf("build: snapshots of %ld events in %.2f s\n", n,
+	printf("build: the rest of the snapshots of %ld events in %.2f s\n", n,
 	    (double)(clock_mono_us() - t0) / 1e6);
 	bench_seeks(ui, v, AD_NITEMS(v));
 	bench_report("seek -> frame, snapshots built", v, AD_NITEMS(v));
