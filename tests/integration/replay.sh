@@ -103,6 +103,45 @@ grep -q "from the bookmark at event $((N * 2 / 10)) to event $((N * 4 / 10))" \
     "$T/el"
 ok $? "T says the time from the bookmark"
 
+# Seeking to a time: the first event at or after it.
+replay 5 >"$T/t0"
+when=$(sed -n 's/.*event [0-9]*\/[0-9]*  \([0-9:]*\) .*/\1/p' "$T/t0")
+replay 9 @ $(keys "$when") Enter >"$T/t1"
+grep -q "event [0-9]*/$N  $when " "$T/t1"
+ok $? "@ $when seeks to that time"
+ok $([ "$(pos <"$T/t1")" -le "$(pos <"$T/t0")" ]; echo $?) \
+    "at or before the event shown at that time"
+replay @ $(keys "2026-11-18T${when}Z") Enter >"$T/t2"
+is "$(pos <"$T/t2")" "$(pos <"$T/t1")" "an RFC 3339 time works the same"
+replay @ $(keys "25:99") Enter >"$T/t3"
+grep -q 'seek: "25:99" is not a time' "$T/t3"
+ok $? "a bad time is named in the error"
+
+# Speed and idle cap.
+replay '>' '>' >"$T/sp"
+grep -q "^paused 4x " "$T/sp"
+ok $? "> > plays at 4x"
+replay '<' >"$T/sp"
+grep -q "^paused 0.5x " "$T/sp"
+ok $? "< plays at 0.5x"
+replay '>' '>' = >"$T/sp"
+grep -q "^paused 1x " "$T/sp"
+ok $? "= comes back to 1x"
+replay I >"$T/ic"
+grep -q "idle <=2s " "$T/ic"
+ok $? "I caps idle time at 2 s"
+replay I I >"$T/ic"
+grep -q "idle <=5s " "$T/ic"
+ok $? "I I at 5 s"
+replay I I I >"$T/ic"
+grep -q "idle off " "$T/ic"
+ok $? "I I I turns it off"
+
+# Shift-arrows: 10 s of session time.
+replay 5 S-Right >"$T/sk"
+ok $([ "$(pos <"$T/sk")" -gt $((N * 5 / 10)) ]; echo $?) \
+    "S-Right skips forward in session time"
+
 # The deep link: :replay ID EVENT opens at the event, expanded.
 L=$(grep -n '"type":"agent.tool_use"' "$G/session.jsonl" | sed -n 5p |
     cut -d: -f1)
