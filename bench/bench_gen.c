@@ -10,6 +10,8 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "bench_gen.h"
+#include "store/store.h"
+#include "wire/api_event.h"
 
 /* Words for text: ASCII, an escape-worthy quote and newline, UTF-8. */
 static const char	*bench_words[] = {
@@ -129,4 +131,47 @@ bench_gen_next(struct bench_gen *g, struct buf *b)
 		    "\"end_turn\"},\"stop_details\":null}", id, ts);
 	}
 #undef P
+}
+
+/* Write n events of one session to the cache (if not there already). */
+void
+bench_gen_fill(struct store *st, const char *session, long n)
+{
+	struct bench_gen	 g;
+	struct api_event	*ev;
+	struct buf		 b;
+	char			*cause = NULL, *obj;
+	int64_t			 have, t0 = clock_mono_us();
+
+	have = store_events_count(st, session, NULL, &cause);
+	if (have >= n) {
+		printf("cache: %lld events already there\n", (long long)have);
+		return;
+	}
+	xasprintf(&obj, "{\"type\":\"session\",\"id\":\"%s\",\"title\":"
+	    "\"benchmark\",\"status\":\"running\",\"agent\":{\"type\":"
+	    "\"agent\",\"id\":\"agent_bench\",\"name\":\"bench\",\"model\":"
+	    "\"claude-opus-4-8\",\"version\":1},\"environment_id\":\"env_b\","
+	    "\"created_at\":\"2026-11-19T14:00:00Z\",\"updated_at\":"
+	    "\"2026-11-19T14:00:00Z\"}", session);
+	(void)store_session_put(st, obj, strlen(obj), &cause);
+	free(obj);
+	bench_gen_init(&g, 42);
+	buf_init(&b, BUF_UNBOUNDED);
+	for (long i = 0; i < n; i++) {
+		bench_gen_next(&g, &b);
+		if ((ev = api_event_parse(b.data, b.len, &cause)) == NULL) {
+			fprintf(stderr, "gen: %s\n", cause);
+			exit(1);
+		}
+		(void)store_event_put(st, session, ev);
+		api_event_free(ev);
+	}
+	buf_clear(&b);
+	if (store_flush(st, &cause) != 0) {
+		fprintf(stderr, "flush: %s\n", cause);
+		exit(1);
+	}
+	printf("cache: wrote %ld events in %.1f s\n", n,
+	    (double)(clock_mono_us() - t0) / 1e6);
 }

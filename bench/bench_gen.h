@@ -24,4 +24,9 @@ void	 bench_gen_init(struct bench_gen *, uint64_t);
 /* Append the next event's compact JSON to b (after resetting it). */
 void	 bench_gen_next(struct bench_gen *, struct buf *);
 
+struct store;
+/* Write n events of session (seed 42) to the cache, unless it holds
+ * that many already; exits on error. */
+void	 bench_gen_fill(struct store *, const char *, long);
+
 #endif

@@ -40,6 +40,7 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "bench_gen.h"
+#include "bench_ui.h"
 #include "cli/console_host.h"
 #include "store/store.h"
 #include "ui/backend.h"
@@ -48,82 +49,6 @@
 #include "ui/console_int.h"
 
 #define BENCH_SESSION	"sesn_011CBENCHbenchBENCHbench1"
-
-/* Sort helper for percentiles. */
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Write n events of one session to the cache (if not there already). */
-static void
-bench_fill(struct store *st, long n)
-{
-	struct bench_gen	 g;
-	struct api_event	*ev;
-	struct buf		 b;
-	char			*cause = NULL, *obj;
-	int64_t			 have, t0 = clock_mono_us();
-
-	have = store_events_count(st, BENCH_SESSION, NULL, &cause);
-	if (have >= n) {
-		printf("cache: %lld events already there\n", (long long)have);
-		return;
-	}
-	xasprintf(&obj, "{\"type\":\"session\",\"id\":\"%s\",\"title\":"
-	    "\"benchmark\",\"status\":\"running\",\"agent\":{\"type\":"
-	    "\"agent\",\"id\":\"agent_bench\",\"name\":\"bench\",\"model\":"
-	    "\"claude-opus-4-8\",\"version\":1},\"environment_id\":\"env_b\","
-	    "\"created_at\":\"2026-11-19T14:00:00Z\",\"updated_at\":"
-	    "\"2026-11-19T14:00:00Z\"}", BENCH_SESSION);
-	(void)store_session_put(st, obj, strlen(obj), &cause);
-	free(obj);
-	bench_gen_init(&g, 42);
-	buf_init(&b, BUF_UNBOUNDED);
-	for (long i = 0; i < n; i++) {
-		bench_gen_next(&g, &b);
-		if ((ev = api_event_parse(b.data, b.len, &cause)) == NULL) {
-			fprintf(stderr, "gen: %s\n", cause);
-			exit(1);
-		}
-		(void)store_event_put(st, BENCH_SESSION, ev);
-		api_event_free(ev);
-	}
-	buf_clear(&b);
-	if (store_flush(st, &cause) != 0) {
-		fprintf(stderr, "flush: %s\n", cause);
-		exit(1);
-	}
-	printf("cache: wrote %ld events in %.1f s\n", n,
-	    (double)(clock_mono_us() - t0) / 1e6);
-}
-
-/* Type a key name and draw the frame; returns milliseconds. */
-static double
-bench_key(struct ui *ui, const char *key)
-{
-	char	*cause = NULL;
-	int64_t	 t0 = clock_mono_us();
-
-	if (ui_backend_text_type(ui_backend(ui), key, 0, &cause) != 0)
-		exit(1);
-	ui_drain(ui);
-	ui_dirty(ui);
-	ui_frame(ui);
-	return (double)(clock_mono_us() - t0) / 1e3;
-}
-
-/* Print p50, p99 and max of v. */
-static void
-bench_report(const char *what, double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, bench_cmp);
-	printf("%-34s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%zu)\n", what,
-	    v[n / 2], v[n * 99 / 100], v[n - 1], n);
-}
 
 /* Options for the headless console. */
 static void
@@ -402,7 +327,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "store: %s\n", cause);
 		return 1;
 	}
-	bench_fill(st, n);
+	bench_gen_fill(st, BENCH_SESSION, n);
 	bench_load_keys(st);
 	store_close(st);
 	bench_fleet(nsess);

@@ -34,8 +34,13 @@ EXTRA_DIST += bench/brain.sh
 # The console: indexing, keystroke -> frame, fleet scrolling, bytes.
 BENCH_BINS += bench/console_bench
 bench_console_bench_SOURCES = bench/console_bench.c bench/bench_gen.c \
-	bench/bench_gen.h
+	bench/bench_gen.h bench/bench_ui.c bench/bench_ui.h
 bench_console_bench_LDADD = $(TEST_LDADD) -lutil
+# Replay: the first frame and seeks on a 1M-event session.
+BENCH_BINS += bench/replay_bench
+bench_replay_bench_SOURCES = bench/replay_bench.c bench/bench_gen.c \
+	bench/bench_gen.h bench/bench_ui.c bench/bench_ui.h
+bench_replay_bench_LDADD = $(TEST_LDADD)
 BENCH_BINS += bench/sse_server
 bench_sse_server_SOURCES = bench/sse_server.c bench/bench_gen.c \
 	bench/bench_gen.h

@@ -17,14 +17,25 @@ static int	cmd_version_exec(struct cmd_globals *, int, char **);
 static const struct cmd_entry	cmd_table[] = {
 	{ "console", "[SESSION]", "open the operator console (the default)",
 	  NULL, cmd_console_exec },
-	{ "snapshot", "[--size WxH] [--session ID] [--keys KEYS] [--styles]",
+	{ "snapshot", "[--size WxH] [--session ID] [--events N] [--keys KEYS] "
+	  "[--styles]",
 	  "print the console's screen, from the cache, as text",
 	  "  --size WxH       the screen size (default 100x30)\n"
 	  "  --session ID     open that session's timeline\n"
+	  "  --events N       load only the first N events of each session\n"
+	  "                   (the screen as it was after them)\n"
 	  "  --keys KEYS      type these keys first (names as in KEYS.md,\n"
 	  "                   separated by spaces)\n"
 	  "  --styles         follow each row with its style letters\n",
 	  cmd_snapshot_exec },
+	{ "replay", "[--event EVENT_ID] [--speed X] [--idle-cap SECONDS] "
+	  "SESSION",
+	  "replay a session from the cache (fetched first if need be)",
+	  "  --event EVENT_ID   open at that event, expanded (a deep link)\n"
+	  "  --speed X          start playing at X times session time\n"
+	  "                     (0.25 to 64, or max: as fast as possible)\n"
+	  "  --idle-cap SECONDS cap the gaps between events while playing\n",
+	  cmd_replay_exec },
 	{ "sessions", "[--status S,...] [--json]", "list the sessions",
 	  "  --status S,...   only sessions in these states (idle, running,\n"
 	  "                   rescheduling, terminated)\n"

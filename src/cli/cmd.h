@@ -65,6 +65,7 @@ int	 cmd_export_exec(struct cmd_globals *, int, char **);
 int	 cmd_import_exec(struct cmd_globals *, int, char **);
 int	 cmd_console_exec(struct cmd_globals *, int, char **);
 int	 cmd_snapshot_exec(struct cmd_globals *, int, char **);
+int	 cmd_replay_exec(struct cmd_globals *, int, char **);
 int	 cmd_files_exec(struct cmd_globals *, int, char **);
 int	 cmd_query_exec(struct cmd_globals *, int, char **);
 

@@ -10,15 +10,12 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "base/log.h"
-#include "base/loop.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
-#include "cli/connect.h"
+#include "cli/fetch.h"
 #include "cli/report.h"
 #include "store/store.h"
 #include "wire/json_scan.h"
-#include "wire/stream.h"
 
 /*
  * Each event is written as the API's events list would give it, one per
@@ -27,122 +24,10 @@
  * off the stream are compact already and are written byte for byte).
  *
  * A session whose whole history is not in the cache (not there at all,
- * or only part of it: a tail stopped while paging, say) is fetched from
- * the API first: its object, then its history through the stream
- * manager (wire/stream.h), which pages the whole log and delivers each
- * event once, in order; events already cached are ignored by the store.
- * Once the history has been read to the end (the stream is live, or the
- * session is over) the cache is told it holds all of it and the events
- * are written out of the cache like any other.
+ * or only part of it: a tail stopped while paging, say) is fetched into
+ * the cache first (cli/fetch.h) and then written out of it like any
+ * other.
  */
-
-/* Following one session until its history is cached. */
-struct cmd_export_fetch {
-	struct connect	*c;
-	struct store	*st;
-	int		 rv;
-};
-
-/* One event of the log: into the cache. */
-static void
-cmd_export_event(struct stream *s, struct api_event *ev, void *arg)
-{
-	struct cmd_export_fetch	*f = arg;
-
-	store_event_put(f->st, stream_session(s), ev);
-	api_event_free(ev);
-}
-
-/* Something that was not an event: recorded and shown, not fatal. */
-static void
-cmd_export_decode_error(struct stream *s, const char *p, size_t len,
-    const char *why, void *arg)
-{
-	struct cmd_export_fetch	*f = arg;
-
-	connect_decode_error(f->st, "export", stream_session(s), why, p, len);
-}
-
-/* The whole history read (live or over), or a failure: stop. */
-static void
-cmd_export_state(struct stream *s, enum stream_state st,
-    const struct api_error *err, void *arg)
-{
-	struct cmd_export_fetch	*f = arg;
-
-	switch (st) {
-	case STREAM_LIVE:
-	case STREAM_ENDED:
-		store_sync_set_full(f->st, stream_session(s));
-		loop_exit(f->c->loop, CMD_EXIT_OK);
-		break;
-	case STREAM_FAILED:
-		f->rv = err != NULL ? connect_error(stream_session(s), err) :
-		    CMD_EXIT_NETWORK;
-		loop_exit(f->c->loop, f->rv);
-		break;
-	case STREAM_BACKOFF:
-		if (err != NULL && err->message != NULL)
-			log_info("%s: reconnecting: %s", stream_session(s),
-			    err->message);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Fetch a session and its whole history from the API into the cache;
- * returns an exit status.
- */
-static int
-cmd_export_fetch(struct cmd_globals *g, struct store *st, const char *session)
-{
-	static const struct stream_ops	 ops = {
-		.event = cmd_export_event,
-		.decode_error = cmd_export_decode_error,
-		.state = cmd_export_state
-	};
-	struct cmd_export_fetch		 f;
-	struct connect			 c;
-	struct api_error		 err;
-	struct stream_mgr		*mgr;
-	char				*body, *cause = NULL;
-	size_t				 len;
-	int				 rv;
-
-	if ((rv = connect_open(&c, g)) != CMD_EXIT_OK)
-		return rv;
-	if (api_wait(api_session_get(c.client, session, NULL, NULL), &body,
-	    &len, &err) != 0) {
-		rv = connect_error(session, &err);
-		api_error_clear(&err);
-		connect_close(&c);
-		return rv;
-	}
-	if (store_session_put(st, body, len, &cause) == 0) {
-		fprintf(stderr, "pilothouse: export: %s\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	free(body);
-
-	f.c = &c;
-	f.st = st;
-	f.rv = CMD_EXIT_OK;
-	mgr = stream_mgr_create(c.client, &connect_stream_opts, &ops);
-	stream_follow(mgr, session, NULL, &f);
-	rv = loop_run(c.loop);
-	stream_mgr_free(mgr);
-	connect_close(&c);
-	if (store_flush(st, &cause) != 0) {
-		fprintf(stderr, "pilothouse: export: %s\n", cause);
-		free(cause);
-		if (rv == CMD_EXIT_OK)
-			rv = CMD_EXIT_LOCAL;
-	}
-	return rv;
-}
 
 /* Does the cache hold the whole history of session?  -1 with *cause. */
 static int
@@ -275,7 +160,8 @@ cmd_export_exec(struct cmd_globals *g, int argc, char **argv)
 			free(cause);
 			return CMD_EXIT_LOCAL;
 		}
-		if ((r = cmd_export_fetch(g, st, argv[optind])) != 0) {
+		r = fetch_history(g, st, argv[optind], "export", 0);
+		if (r != 0) {
 			store_close(st);
 			return r;
 		}

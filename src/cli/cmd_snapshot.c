@@ -1,6 +1,8 @@
 /*
  * ISC licence: see COPYING.  snapshot [--size WxH] [--session ID]
- * [--keys KEYS] [--styles]: print the console's screen as text.
+ * [--events N] [--keys KEYS] [--styles]: print the console's screen as
+ * text (with --events, as it was after the first N events of each
+ * session: what a replay at N must show).
  *
  * The console runs on the headless backend over the cache (no network,
  * read-only: nothing can be sent), the keys are typed, and the screen is
@@ -12,6 +14,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,7 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "session", required_argument, NULL, 'S' },
 		{ "keys", required_argument, NULL, 'k' },
+		{ "events", required_argument, NULL, 'e' },
 		{ "styles", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -76,6 +80,7 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	char				*cause = NULL;
 	int				 ch, w = 100, hh = 30, styles = 0;
 	int				 rv = CMD_EXIT_OK;
+	long long			 limit = -1;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -92,6 +97,14 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 			break;
 		case 'y':
 			styles = 1;
+			break;
+		case 'e':
+			if (str_to_ll(optarg, 0, UINT32_MAX, &limit,
+			    &cause) != 0) {
+				free(cause);
+				return cmd_usage_error(ce, "--events N: a "
+				    "count of events");
+			}
 			break;
 		default:
 			return cmd_usage_error(ce, "unknown option");
@@ -127,6 +140,8 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	}
 	loop = loop_create();
 	h = chost_create(loop, st, NULL);
+	if (limit >= 0)
+		chost_set_limit(h, (size_t)limit);
 	if (chost_open(h, &uo, km, &cc, &cause) != 0 ||
 	    chost_load_cache(h, session, 1, &cause) != 0) {
 		fprintf(stderr, "pilothouse: %s\n", cause);

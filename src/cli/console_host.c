@@ -32,6 +32,28 @@
 #define CHOST_PAGE		100	/* sessions per list page */
 #define CHOST_SEARCH_MS		2000	/* longest one search step runs */
 #define CHOST_LOAD_BATCH	5000	/* cached events indexed per turn */
+#define CHOST_SNAP_EVERY	256	/* replay: a reducer snapshot per */
+#define CHOST_SNAP_BATCH	8192	/* replay: events folded per turn */
+
+/*
+ * Replay: the reducer's state after any prefix of the log.  A snapshot
+ * (model_state_copy) is kept every CHOST_SNAP_EVERY events, built in the
+ * background from the loop and by any fold that passes one; a position
+ * is reached from the nearest snapshot at or before it, or from the
+ * last position asked if that is nearer, never by refolding the log.
+ * Once a session is replayed, the host's own fold of the events it
+ * indexes (chost_event) keeps the snapshots it passes too, so a log
+ * still being indexed has its snapshots as soon as its events.
+ */
+struct chost_replay {
+	struct model_session	**snaps;	/* snaps[k]: k * EVERY events */
+	size_t			  nsnaps;
+	struct model_session	 *cur;		/* after cur_n events */
+	size_t			  cur_n;
+	struct model_session	 *bld;		/* the builder's, bld_n */
+	size_t			  bld_n;
+	struct loop_timer	 *timer;
+};
 
 struct chost_sess {
 	struct chost		*h;
@@ -49,6 +71,7 @@ struct chost_sess {
 	char			*agent;
 	char			*model;
 	int64_t			 created_us;
+	struct chost_replay	*rp;		/* once replayed */
 };
 
 struct chost {
@@ -66,6 +89,7 @@ struct chost {
 	size_t			 nloadq;
 	struct store_iter	*load_it;	/* the first one's events */
 	struct loop_timer	*load_timer;
+	size_t			 load_limit;	/* events per session */
 	char			**agents;	/* names for :new */
 	char			**envs;
 };
@@ -104,11 +128,11 @@ chost_get(struct chost *h, const char *id)
 	return s;
 }
 
-/* The console's status for the reducer's. */
+/* The console's status for the reducer's state ms of session s. */
 static enum console_status
-chost_status(const struct chost_sess *s)
+chost_status(const struct chost_sess *s, const struct model_session *ms)
 {
-	switch (s->ms.status) {
+	switch (ms->status) {
 	case MODEL_STATUS_RUNNING:
 		return CONSOLE_RUNNING;
 	case MODEL_STATUS_RESCHEDULING:
@@ -116,11 +140,59 @@ chost_status(const struct chost_sess *s)
 	case MODEL_STATUS_TERMINATED:
 		return CONSOLE_TERMINATED;
 	case MODEL_STATUS_IDLE:
-		return (model_attention(&s->ms) & MODEL_ATTN_ERROR) ?
+		return (model_attention(ms) & MODEL_ATTN_ERROR) ?
 		    CONSOLE_ERROR : CONSOLE_IDLE;
 	default:
 		return s->listed;	/* no status event yet */
 	}
+}
+
+/*
+ * The console's view of the reducer's state ms for session s; the
+ * pending calls go in *pend (caller frees), the strings are borrowed.
+ */
+static void
+chost_fill_state(const struct chost_sess *s, const struct model_session *ms,
+    struct console_state *st, struct console_pending **pend)
+{
+	struct model_usage	 u;
+	int64_t			 micro;
+	size_t			 n = 0;
+
+	memset(st, 0, sizeof *st);
+	st->status = chost_status(s, ms);
+	st->title = s->title;
+	st->agent = s->agent;
+	st->model = ms->model[0] != '\0' ? ms->model : s->model;
+	st->stop_reason = ms->stop_reason[0] != '\0' ? ms->stop_reason :
+	    NULL;
+	st->created_us = s->created_us;
+	st->last_event_us = ms->last_us;
+	st->tool = ms->tool[0] != '\0' ? ms->tool : NULL;
+	st->tool_since_us = ms->tool_since_us;
+	model_usage_total(ms, &u);
+	st->tokens_in = u.input_tokens + u.cache_read_tokens +
+	    u.cache_creation_tokens;
+	st->tokens_out = u.output_tokens;
+	micro = model_cost_microusd(ms);
+	st->cost_cents = micro < 0 ? -1 : (micro + 5000) / 10000;
+	st->errors = (int)ms->errors;
+	/* Confirmations, then custom tool calls; the console finds each
+	 * one's place in the log by its id. */
+	*pend = xcalloc(ms->nconfirm + ms->ncustom + 1, sizeof **pend);
+	for (size_t i = 0; i < ms->nconfirm; i++, n++) {
+		(*pend)[n].event_id = ms->confirm[i].event_id;
+		(*pend)[n].seq = CONSOLE_SEQ_UNKNOWN;
+		(*pend)[n].since_us = ms->confirm[i].since_us;
+	}
+	for (size_t i = 0; i < ms->ncustom; i++, n++) {
+		(*pend)[n].event_id = ms->custom[i].event_id;
+		(*pend)[n].seq = CONSOLE_SEQ_UNKNOWN;
+		(*pend)[n].custom = 1;
+		(*pend)[n].since_us = ms->custom[i].since_us;
+	}
+	st->pending = *pend;
+	st->npending = n;
 }
 
 /* Give the console the reducer's state. */
@@ -129,46 +201,25 @@ chost_push_state(struct chost_sess *s)
 {
 	struct console_state	 st;
 	struct console_pending	*pend;
-	struct model_usage	 u;
-	int64_t			 micro;
-	size_t			 n = 0;
 
-	memset(&st, 0, sizeof st);
-	st.status = chost_status(s);
-	st.title = s->title;
-	st.agent = s->agent;
-	st.model = s->ms.model[0] != '\0' ? s->ms.model : s->model;
-	st.stop_reason = s->ms.stop_reason[0] != '\0' ? s->ms.stop_reason :
-	    NULL;
-	st.created_us = s->created_us;
-	st.last_event_us = s->ms.last_us;
-	st.tool = s->ms.tool[0] != '\0' ? s->ms.tool : NULL;
-	st.tool_since_us = s->ms.tool_since_us;
-	model_usage_total(&s->ms, &u);
-	st.tokens_in = u.input_tokens + u.cache_read_tokens +
-	    u.cache_creation_tokens;
-	st.tokens_out = u.output_tokens;
-	micro = model_cost_microusd(&s->ms);
-	st.cost_cents = micro < 0 ? -1 : (micro + 5000) / 10000;
-	st.errors = (int)s->ms.errors;
-	/* Confirmations, then custom tool calls; the console finds each
-	 * one's place in the log by its id. */
-	pend = xcalloc(s->ms.nconfirm + s->ms.ncustom + 1, sizeof *pend);
-	for (size_t i = 0; i < s->ms.nconfirm; i++, n++) {
-		pend[n].event_id = s->ms.confirm[i].event_id;
-		pend[n].seq = CONSOLE_SEQ_UNKNOWN;
-		pend[n].since_us = s->ms.confirm[i].since_us;
-	}
-	for (size_t i = 0; i < s->ms.ncustom; i++, n++) {
-		pend[n].event_id = s->ms.custom[i].event_id;
-		pend[n].seq = CONSOLE_SEQ_UNKNOWN;
-		pend[n].custom = 1;
-		pend[n].since_us = s->ms.custom[i].since_us;
-	}
-	st.pending = pend;
-	st.npending = n;
+	chost_fill_state(s, &s->ms, &st, &pend);
 	console_set_state(s->h->con, s->id, &st);
 	free(pend);
+}
+
+/* Keep ms, the state after n events of s, if it is the next snapshot. */
+static void
+chost_replay_keep(struct chost_sess *s, const struct model_session *ms,
+    size_t n)
+{
+	struct chost_replay	*rp = s->rp;
+
+	if (rp == NULL || n % CHOST_SNAP_EVERY != 0 ||
+	    n / CHOST_SNAP_EVERY != rp->nsnaps)
+		return;
+	rp->snaps = xreallocarray(rp->snaps, rp->nsnaps + 1,
+	    sizeof *rp->snaps);
+	rp->snaps[rp->nsnaps++] = model_state_copy(ms);
 }
 
 /* Add an event to a session: index it, summarise it, show it. */
@@ -186,6 +237,8 @@ chost_event(struct chost_sess *s, struct api_event *ev, int64_t seq)
 	s->ids[idx] = seq < 0 && ev->id != NULL ? xstrdup(ev->id) : NULL;
 	s->n++;
 	(void)model_apply(&s->ms, ev);
+	/* Replayed: the live fold passes the next snapshot, keep it. */
+	chost_replay_keep(s, &s->ms, s->n);
 	console_event(s->h->con, s->id, idx, ev);
 }
 
@@ -223,6 +276,137 @@ chost_load(void *arg, const char *id, uint32_t idx)
 	free(cause);
 	buf_clear(&b);
 	return ev;
+}
+
+/* The replay of session s, created with the state before any event. */
+static struct chost_replay *
+chost_replay_get(struct chost_sess *s)
+{
+	struct chost_replay	*rp;
+	struct model_session	 ms;
+
+	if (s->rp != NULL)
+		return s->rp;
+	rp = s->rp = xcalloc(1, sizeof *rp);
+	model_state_init(&ms);
+	if (s->model != NULL)
+		model_state_set_model(&ms, s->model);
+	rp->snaps = xcalloc(1, sizeof *rp->snaps);
+	rp->snaps[rp->nsnaps++] = model_state_copy(&ms);
+	model_state_clear(&ms);
+	return rp;
+}
+
+/*
+ * Fold events *n up to to of session s into ms, keeping a snapshot at
+ * every multiple of CHOST_SNAP_EVERY not kept yet; -1 if an event
+ * cannot be read from the cache.
+ */
+static int
+chost_replay_fold(struct chost_sess *s, struct model_session *ms, size_t *n,
+    size_t to)
+{
+	struct api_event	*ev;
+
+	while (*n < to) {
+		if ((ev = chost_load(s->h, s->id, (uint32_t)*n)) == NULL)
+			return -1;
+		(void)model_apply(ms, ev);
+		api_event_free(ev);
+		(*n)++;
+		chost_replay_keep(s, ms, *n);
+	}
+	return 0;
+}
+
+/* The snapshot builder's turn: another batch from the last snapshot. */
+static void
+chost_replay_build(struct loop_timer *t, void *arg)
+{
+	struct chost_sess	*s = arg;
+	struct chost_replay	*rp = s->rp;
+	size_t			 last = (rp->nsnaps - 1) * CHOST_SNAP_EVERY;
+
+	if (rp->bld == NULL || rp->bld_n < last) {
+		model_state_free(rp->bld);
+		rp->bld = model_state_copy(rp->snaps[rp->nsnaps - 1]);
+		rp->bld_n = last;
+	}
+	if (chost_replay_fold(s, rp->bld, &rp->bld_n, AD_MIN(rp->bld_n +
+	    CHOST_SNAP_BATCH, s->n)) != 0) {
+		log_warn("%s: replay snapshots stop at event %zu", s->id,
+		    rp->bld_n);
+		return;
+	}
+	/* While the log is still being indexed, look again later. */
+	if (s->n / CHOST_SNAP_EVERY >= rp->nsnaps)
+		loop_timer_arm(t, 1);
+	else if (s->loading)
+		loop_timer_arm(t, 50);
+}
+
+/* The console's state_at: the state after the first n events. */
+static int
+chost_state_at(void *arg, const char *id, size_t n,
+    void (*set)(void *, const struct console_state *), void *setarg)
+{
+	struct chost		*h = arg;
+	struct chost_sess	*s = chost_find(h, id);
+	struct chost_replay	*rp;
+	struct console_state	 st;
+	struct console_pending	*pend;
+	size_t			 k, base;
+
+	if (s == NULL || n > s->n)
+		return -1;
+	rp = chost_replay_get(s);
+	if (rp->timer == NULL) {
+		rp->timer = loop_timer_create(h->loop, chost_replay_build, s);
+		loop_timer_arm(rp->timer, 1);
+	}
+	k = AD_MIN(n / CHOST_SNAP_EVERY, rp->nsnaps - 1);
+	base = k * CHOST_SNAP_EVERY;
+	if (rp->cur == NULL || rp->cur_n > n || rp->cur_n < base) {
+		model_state_free(rp->cur);
+		rp->cur = model_state_copy(rp->snaps[k]);
+		rp->cur_n = base;
+	}
+	if (chost_replay_fold(s, rp->cur, &rp->cur_n, n) != 0) {
+		model_state_free(rp->cur);
+		rp->cur = NULL;
+		return -1;
+	}
+	chost_fill_state(s, rp->cur, &st, &pend);
+	set(setarg, &st);
+	free(pend);
+	return 0;
+}
+
+/* How many events of session id the replay's snapshots cover. */
+size_t
+chost_replay_ready(struct chost *h, const char *id)
+{
+	struct chost_sess	*s = chost_find(h, id);
+
+	if (s == NULL || s->rp == NULL)
+		return 0;
+	return AD_MIN((s->rp->nsnaps - 1) * CHOST_SNAP_EVERY +
+	    CHOST_SNAP_EVERY - 1, s->n);
+}
+
+/* Free a session's replay. */
+static void
+chost_replay_free(struct chost_replay *rp)
+{
+	if (rp == NULL)
+		return;
+	loop_timer_free(rp->timer);
+	for (size_t i = 0; i < rp->nsnaps; i++)
+		model_state_free(rp->snaps[i]);
+	free(rp->snaps);
+	model_state_free(rp->cur);
+	model_state_free(rp->bld);
+	free(rp);
 }
 
 /* A send finished. */
@@ -659,6 +843,7 @@ chost_create(struct loop *loop, struct store *store, struct api_client *c)
 	if (u == NULL || *u == '\0')
 		u = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "unknown";
 	h->user = xstrdup(u);
+	h->load_limit = SIZE_MAX;
 	h->relist = loop_timer_create(loop, chost_relist_cb, h);
 	h->load_timer = loop_timer_create(loop, chost_load_cb, h);
 	return h;
@@ -681,6 +866,7 @@ chost_open(struct chost *h, const struct ui_options *uo, struct keymap *km,
 	ch.sql = chost_sql;
 	ch.create = chost_create_session;
 	ch.words = chost_words;
+	ch.state_at = chost_state_at;
 	ch.refresh = chost_refresh;
 	ch.quit = chost_quit;
 	if ((h->con = console_create(h->loop, uo, km, cfg, &ch, cause)) ==
@@ -708,8 +894,8 @@ chost_load_step(struct chost *h, size_t budget, char **cause)
 		if (h->load_it == NULL && (h->load_it = store_iter_events(
 		    h->store, s->id, 0, NULL, STORE_ITER_RAW, cause)) == NULL)
 			return -1;
-		while (budget > 0 && (r = store_iter_next(h->load_it, &e,
-		    &why)) == 1) {
+		while (budget > 0 && s->n < h->load_limit &&
+		    (r = store_iter_next(h->load_it, &e, &why)) == 1) {
 			budget--;
 			if (e.processed_us < 0)
 				continue;	/* a queued echo */
@@ -727,7 +913,7 @@ chost_load_step(struct chost *h, size_t budget, char **cause)
 			*cause = why;
 			return -1;
 		}
-		if (r == 1)
+		if (r == 1 && s->n < h->load_limit)
 			break;		/* out of budget, more to come */
 		store_iter_free(h->load_it);
 		h->load_it = NULL;
@@ -803,6 +989,47 @@ chost_load_cache(struct chost *h, const char *only, int sync, char **cause)
 	return 0;
 }
 
+/*
+ * Index the cached events of session id now, up to event_id (NULL: up to
+ * n events), leaving the rest to the loader's batches.  -1 with *cause
+ * if the store fails, or if event_id is not an event of the session.
+ */
+int
+chost_load_until(struct chost *h, const char *id, const char *event_id,
+    size_t n, char **cause)
+{
+	struct chost_sess	*s = chost_find(h, id);
+	int64_t			 seq = -1;
+
+	if (s == NULL)
+		return 0;
+	if (event_id != NULL) {
+		if (store_event_find(h->store, id, event_id, &seq,
+		    cause) != 1) {
+			if (*cause == NULL)
+				xasprintf(cause, "replay: no event %s in %s",
+				    event_id, id);
+			return -1;
+		}
+	}
+	while (s->loading && h->nloadq > 0) {
+		if (event_id == NULL ? s->n >= n : s->n > 0 &&
+		    s->seqs[s->n - 1] >= seq)
+			break;
+		if (chost_load_step(h, event_id == NULL ? AD_MIN(n - s->n,
+		    CHOST_LOAD_BATCH) : CHOST_LOAD_BATCH, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Load only the first n events of each session (a log prefix). */
+void
+chost_set_limit(struct chost *h, size_t n)
+{
+	h->load_limit = n;
+}
+
 /* Go live: list sessions, follow them, keep listing. */
 void
 chost_go_live(struct chost *h)
@@ -843,6 +1070,7 @@ chost_sess_free(struct chost_sess *s)
 	for (uint32_t i = 0; i < s->n; i++)
 		free(s->ids[i]);
 	model_state_clear(&s->ms);
+	chost_replay_free(s->rp);
 	free(s->seqs);
 	free(s->ids);
 	free(s->title);

@@ -59,6 +59,19 @@ int		 chost_open(struct chost *, const struct ui_options *,
  */
 int		 chost_load_cache(struct chost *, const char *, int, char **)
 		    AD_WARN_UNUSED;
+/*
+ * After chost_load_cache without sync: index session id's cached events
+ * at once up to event_id (NULL: up to the first n), the rest in the
+ * background.  -1 with *cause (also if event_id is not in the session).
+ */
+int		 chost_load_until(struct chost *, const char *, const char *,
+		    size_t, char **) AD_WARN_UNUSED;
+/* Replay: how many events of session id its reducer snapshots cover
+ * (every position up to there is reached from one). */
+size_t		 chost_replay_ready(struct chost *, const char *);
+/* Load only the first n events of each session (as the live view was
+ * after them); call before chost_load_cache. */
+void		 chost_set_limit(struct chost *, size_t);
 /* List the sessions from the API and follow them all, and keep the list
  * fresh.  Needs a client. */
 void		 chost_go_live(struct chost *);

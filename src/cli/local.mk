@@ -16,7 +16,8 @@ src_libpilothouse_a_SOURCES += \
 # The console: its host (cache, streams, client) and its commands.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
-	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c
+	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c \
+	%reldir%/cmd_replay.c %reldir%/fetch.c %reldir%/fetch.h
 # The post-mortem: the Markdown report and the files a session touched.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \

@@ -268,6 +268,17 @@ console_session_free(struct console *con, struct console_session *cs)
 	evcache_forget(con->cache, cs);
 	timeline_free(cs->tl);
 	files_free(cs->files);
+	console_session_state_clear(cs);
+	free(cs->edits);
+	free(cs->draft);
+	free(cs->id);
+	free(cs);
+}
+
+/* Free what a session's state holds and forget it. */
+void
+console_session_state_clear(struct console_session *cs)
+{
 	free((char *)cs->st.title);
 	free((char *)cs->st.agent);
 	free((char *)cs->st.model);
@@ -276,9 +287,21 @@ console_session_free(struct console *con, struct console_session *cs)
 	for (size_t i = 0; i < cs->npending; i++)
 		free(cs->pending[i].event_id);
 	free(cs->pending);
-	free(cs->draft);
-	free(cs->id);
-	free(cs);
+	memset(&cs->st, 0, sizeof cs->st);
+	cs->pending = NULL;
+	cs->npending = 0;
+	cs->has_state = 0;
+}
+
+/* Writes and edits made so far to the session's files. */
+static size_t
+console_file_changes(const struct files *f)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < files_count(f); i++)
+		n += files_at(f, i)->writes + files_at(f, i)->edits;
+	return n;
 }
 
 /* The session called id, added if new. */
@@ -315,6 +338,7 @@ console_event(struct console *con, const char *id, uint32_t seq,
 {
 	struct console_session	*cs = console_session(con, id);
 	struct tl_record	 r;
+	size_t			 before;
 
 	if (seq != cs->nevents || timeline_record(ev, seq, &r) != 0) {
 		/* Out of order or not an object: the host's bug; the
@@ -325,7 +349,16 @@ console_event(struct console *con, const char *id, uint32_t seq,
 	}
 	cs->nevents++;
 	(void)timeline_append(cs->tl, &r);
-	(void)files_apply(cs->files, ev);
+	before = console_file_changes(cs->files);
+	if (files_apply(cs->files, ev) == 1 &&
+	    console_file_changes(cs->files) > before) {
+		if (cs->nedits == cs->sedits) {
+			cs->sedits = cs->sedits ? cs->sedits * 2 : 64;
+			cs->edits = xreallocarray(cs->edits, cs->sedits,
+			    sizeof *cs->edits);
+		}
+		cs->edits[cs->nedits++] = seq;
+	}
 	evcache_put(con->cache, cs, seq, ev);
 	ui_dirty(con->ui);
 }
@@ -381,19 +414,11 @@ console_same_state(const struct console_session *cs,
 	return 1;
 }
 
-/* The session's state after the reducer ran (nothing if unchanged, so
- * an idle console draws nothing). */
+/* Copy a state into a session (strings and pending calls owned). */
 void
-console_set_state(struct console *con, const char *id,
+console_session_state(struct console_session *cs,
     const struct console_state *st)
 {
-	struct console_session	*cs = console_session(con, id);
-	struct console_state	 old = cs->st;
-	size_t			 oldpending = cs->npending;
-	char			 msg[160];
-
-	if (console_same_state(cs, st))
-		return;
 	cs->st.status = st->status;
 	console_set_str(&cs->st.title, st->title);
 	console_set_str(&cs->st.agent, st->agent);
@@ -427,6 +452,22 @@ console_set_state(struct console *con, const char *id,
 	}
 	cs->st.pending = cs->pending;
 	cs->st.npending = cs->npending;
+}
+
+/* The session's state after the reducer ran (nothing if unchanged, so
+ * an idle console draws nothing). */
+void
+console_set_state(struct console *con, const char *id,
+    const struct console_state *st)
+{
+	struct console_session	*cs = console_session(con, id);
+	struct console_state	 old = cs->st;
+	size_t			 oldpending = cs->npending;
+	char			 msg[160];
+
+	if (console_same_state(cs, st))
+		return;
+	console_session_state(cs, st);
 	if (st->status != CONSOLE_RUNNING)
 		cs->interrupted = 0;
 	/* Notify on new approvals and new errors (configurable). */
@@ -850,11 +891,14 @@ console_header(void *arg, struct ui *ui, const struct canvas_region *rg)
 
 	o.theme = t;
 	for (size_t i = 0; i < con->nsessions; i++) {
-		count[console_status(con, con->sessions[i])]++;
-		pending += con->sessions[i]->npending;
-		if (con->sessions[i]->has_state &&
-		    con->sessions[i]->st.cost_cents >= 0) {
-			cost += con->sessions[i]->st.cost_cents;
+		struct console_session	*cs = con->sessions[i];
+
+		if (cs == con->replay_of && con->replay_at != NULL)
+			cs = con->replay_at;
+		count[console_status(con, cs)]++;
+		pending += cs->npending;
+		if (cs->has_state && cs->st.cost_cents >= 0) {
+			cost += cs->st.cost_cents;
 			known = 1;
 		}
 	}
@@ -892,9 +936,43 @@ console_header(void *arg, struct ui *ui, const struct canvas_region *rg)
 static int	console_action_hook(void *, struct ui *, enum ui_action, int);
 
 static const char *console_commands[] = {
-	"sessions", "approvals", "grid ", "open ", "new ", "audit", "help",
-	"theme ", "sql ", "quit",
+	"sessions", "approvals", "grid ", "open ", "replay ", "new ", "audit",
+	"help", "theme ", "sql ", "quit",
 };
+
+/* Open the replay of a session from its events in the console. */
+int
+console_replay(struct console *con, const char *id,
+    const struct console_replay *o, char **cause)
+{
+	struct console_session	*cs = console_find(con, id);
+	size_t			 pos;
+	uint32_t		 idx;
+
+	if (cs == NULL || cs->nevents == 0) {
+		xasprintf(cause, "replay: no events of %s in the cache (run "
+		    "pilothouse replay %s to fetch them)", id, id);
+		return -1;
+	}
+	if (con->host.state_at == NULL) {
+		xasprintf(cause, "replay: not available here");
+		return -1;
+	}
+	pos = o->speed != 0 ? 0 : 1;
+	if (o->event_id != NULL) {
+		idx = timeline_find(cs->tl, timeline_hash(o->event_id,
+		    strlen(o->event_id)));
+		if (idx == TL_NONE) {
+			xasprintf(cause, "replay: no event %s in %s",
+			    o->event_id, id);
+			return -1;
+		}
+		pos = (size_t)idx + 1;
+	}
+	ui_pop_to(con->ui, con->fleet);
+	ui_push(con->ui, pane_replay_create(con, cs, pos, o));
+	return 0;
+}
 
 /* Run a ":" line. */
 int
@@ -928,6 +1006,17 @@ console_command(struct console *con, const char *line, char **cause)
 		ui_push(con->ui, pane_grid_create(con, g));
 	} else if (strcmp(w[0], "open") == 0 && n == 2)
 		console_open(con, w[1]);
+	else if (strcmp(w[0], "replay") == 0 || strcmp(w[0], "r") == 0) {
+		struct console_replay	o = { NULL, 0, 0, 0 };
+
+		if (n < 2 || n > 3) {
+			xasprintf(cause, "usage: :replay SESSION [EVENT]");
+			rv = -1;
+			goto out;
+		}
+		o.event_id = n == 3 ? w[2] : NULL;
+		rv = console_replay(con, w[1], &o, cause);
+	}
 	else if (strcmp(w[0], "audit") == 0)
 		ui_push(con->ui, pane_audit_create(con));
 	else if (strcmp(w[0], "help") == 0)
@@ -1037,7 +1126,8 @@ console_complete_hook(void *arg, struct ui *ui, const char *line)
 	prefix = xstrndup(line, (size_t)(sp - line) + 1);
 	if (strcmp(prefix, "grid ") == 0)
 		n = console_add_words(&v, n, prefix, grids, line);
-	else if (strcmp(prefix, "open ") == 0) {
+	else if (strcmp(prefix, "open ") == 0 ||
+	    strcmp(prefix, "replay ") == 0) {
 		words = xcalloc(con->nsessions + 1, sizeof *words);
 		for (size_t i = 0; i < con->nsessions; i++)
 			words[i] = con->sessions[i]->id;

@@ -97,6 +97,12 @@ struct console_host {
 	/* :sql SQL: the rows of a read-only query over the cache, as
 	 * text (caller frees), or NULL with *cause. */
 	char		*(*sql)(void *, const char *, char **);
+	/* Replay: compute the session's state after its first n events
+	 * and hand it to set(setarg, state) before returning; -1 (with
+	 * nothing set) if the cache cannot be read.  NULL: no replay. */
+	int		 (*state_at)(void *, const char *, size_t,
+			    void (*)(void *, const struct console_state *),
+			    void *);
 	/* R: fetch again. */
 	void		 (*refresh)(void *);
 	/* The operator quit (q, :q, C-c): stop the loop. */
@@ -137,6 +143,21 @@ void		 console_set_clock(struct console *, int64_t);
 
 /* Open a session's timeline (the attach view), as Enter does. */
 void		 console_open(struct console *, const char *);
+/* How a replay starts (console_replay). */
+struct console_replay {
+	const char	*event_id;	/* open here, expanded; NULL: start */
+	double		 speed;		/* 0: paused at the start; < 0: as
+					   fast as possible */
+	int64_t		 idle_cap_ms;	/* gaps capped at this; 0: off */
+	int		 alone;		/* q quits (pilothouse replay) */
+};
+
+/*
+ * Open the replay of a session (its events must be in the console);
+ * -1 with *cause if the session or the event is unknown.
+ */
+int		 console_replay(struct console *, const char *,
+		    const struct console_replay *, char **) AD_WARN_UNUSED;
 /* Run a ":" command line; -1 with *cause. */
 int		 console_command(struct console *, const char *, char **)
 		    AD_WARN_UNUSED;

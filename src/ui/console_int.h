@@ -36,6 +36,9 @@ struct console_session {
 	char			*draft;		/* unsent steer text */
 	int			 tagged;
 	int			 interrupted;	/* an interrupt was sent */
+	/* Events that changed a file (write or edit), in log order. */
+	uint32_t		*edits;
+	size_t			 nedits, sedits;
 };
 
 /* A send waiting for its answer, for the toast it ends in. */
@@ -60,7 +63,16 @@ struct console {
 	int			 grid_n;	/* last grid size */
 	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */
+	/* A replay open: the header counts its session as at the playhead
+	 * (replay_at) in place of the live one (replay_of). */
+	struct console_session	*replay_of;
+	struct console_session	*replay_at;
 };
+
+/* Copy a state into a session; clear what it holds. */
+void		 console_session_state(struct console_session *,
+		    const struct console_state *);
+void		 console_session_state_clear(struct console_session *);
 
 /* Now in microseconds (real time, or the tests' clock). */
 int64_t		 console_now_us(struct console *);
@@ -131,6 +143,12 @@ struct console_session *pane_session_of(struct pane *);
 /* Show the session as it was after its first n events (replay). */
 void		 pane_session_set_limit(struct pane *, size_t);
 struct pane	*pane_grid_create(struct console *, int);
+/* A replay of cs positioned after its first pos events (the session
+ * view under a limit, with a timeline strip and playback). */
+struct pane	*pane_replay_create(struct console *, struct console_session *,
+		    size_t, const struct console_replay *);
+/* Expand the row of event idx in a session pane (a deep link). */
+void		 pane_session_expand(struct pane *, uint32_t);
 struct pane	*pane_approvals_create(struct console *);
 struct pane	*pane_card_create(struct console *, struct console_session *,
 		    const char *);

@@ -35,6 +35,8 @@ static const struct {
 	[UI_CTX_PROMPT] = { "prompt",
 	    "Text entry: the composer, : commands and / filters" },
 	[UI_CTX_HELP] = { "help", "This help" },
+	[UI_CTX_REPLAY] = { "replay",
+	    "Replay: a session from the cache, in session time" },
 };
 
 static const struct {
@@ -55,7 +57,7 @@ static const struct {
 	    "destructive)" },
 	[UI_ACT_COMMAND] = { "command", "command",
 	    "Command mode with completion (:sessions :approvals :grid "
-	    ":open :new :theme :audit :sql :q)" },
+	    ":open :replay :new :theme :audit :sql :q)" },
 	[UI_ACT_REPAINT] = { "repaint", "repaint",
 	    "Repaint the whole screen" },
 	[UI_ACT_REFRESH] = { "refresh", "refresh",
@@ -170,6 +172,50 @@ static const struct {
 	    "Delete the word before the cursor" },
 	[UI_ACT_DELETE_LINE] = { "delete-line", "clear",
 	    "Delete everything before the cursor" },
+	[UI_ACT_PLAY] = { "play", "play", "Play or pause the replay" },
+	[UI_ACT_STEP_NEXT] = { "step-next", "step",
+	    "Step forward one event" },
+	[UI_ACT_STEP_PREV] = { "step-prev", "back",
+	    "Step back one event" },
+	[UI_ACT_SLOWER] = { "slower", "slower",
+	    "Play slower (down to 0.25x)" },
+	[UI_ACT_FASTER] = { "faster", "faster",
+	    "Play faster (up to 64x, then as fast as possible)" },
+	[UI_ACT_SPEED_RESET] = { "speed-reset", "1x",
+	    "Play at 1x (session time)" },
+	[UI_ACT_SEEK_PERCENT] = { "seek-percent", "seek",
+	    "Seek to 0-90 % of the session's events" },
+	[UI_ACT_SEEK_TIME] = { "seek-time", "seek time",
+	    "Seek to a time (HH:MM:SS, or an RFC 3339 timestamp)" },
+	[UI_ACT_SKIP_NEXT] = { "skip-next", "+10s",
+	    "Skip 10 s of session time forward" },
+	[UI_ACT_SKIP_PREV] = { "skip-prev", "-10s",
+	    "Skip 10 s of session time back" },
+	[UI_ACT_MARKER_NEXT] = { "marker-next", "marker",
+	    "Next marker of the chosen types" },
+	[UI_ACT_MARKER_PREV] = { "marker-prev", "marker",
+	    "Previous marker of the chosen types" },
+	[UI_ACT_MARKER_TYPES] = { "marker-types", "markers",
+	    "Choose the marker types (tool call, approval, denial, error, "
+	    "user message, file edit, compaction, thread spawn)" },
+	[UI_ACT_TURN_NEXT] = { "turn-next", "turn",
+	    "Next user turn" },
+	[UI_ACT_TURN_PREV] = { "turn-prev", "turn",
+	    "Previous user turn" },
+	[UI_ACT_STALL_NEXT] = { "stall-next", "stall",
+	    "Next stall (a gap longer than the stall threshold)" },
+	[UI_ACT_STALL_PREV] = { "stall-prev", "stall",
+	    "Previous stall" },
+	[UI_ACT_MARK] = { "mark", "mark",
+	    "Bookmark the playhead (again: remove the bookmark)" },
+	[UI_ACT_MARK_NEXT] = { "mark-next", "next mark",
+	    "Next bookmark" },
+	[UI_ACT_MARK_PREV] = { "mark-prev", "prev mark",
+	    "Previous bookmark" },
+	[UI_ACT_ELAPSED] = { "elapsed", "elapsed",
+	    "Session time elapsed from the last bookmark to the playhead" },
+	[UI_ACT_IDLE_CAP] = { "idle-cap", "idle",
+	    "Cycle idle-time compression: off, 2 s, 5 s" },
 };
 
 /*
@@ -320,6 +366,40 @@ static const struct {
 	{ UI_CTX_HELP, "q", UI_ACT_BACK, 0, 0 },
 	{ UI_CTX_HELP, "?", UI_ACT_BACK, 0, 0 },
 	{ UI_CTX_HELP, "/", UI_ACT_FILTER, 0, H },
+
+	{ UI_CTX_REPLAY, "Space", UI_ACT_PLAY, 0, H },
+	{ UI_CTX_REPLAY, ".", UI_ACT_STEP_NEXT, 0, H },
+	{ UI_CTX_REPLAY, "Right", UI_ACT_STEP_NEXT, 0, 0 },
+	{ UI_CTX_REPLAY, ",", UI_ACT_STEP_PREV, 0, H },
+	{ UI_CTX_REPLAY, "Left", UI_ACT_STEP_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "S-Right", UI_ACT_SKIP_NEXT, 0, 0 },
+	{ UI_CTX_REPLAY, "S-Left", UI_ACT_SKIP_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "<", UI_ACT_SLOWER, 0, 0 },
+	{ UI_CTX_REPLAY, ">", UI_ACT_FASTER, 0, 0 },
+	{ UI_CTX_REPLAY, "=", UI_ACT_SPEED_RESET, 0, 0 },
+	{ UI_CTX_REPLAY, "0", UI_ACT_SEEK_PERCENT, 0, 0 },
+	{ UI_CTX_REPLAY, "1", UI_ACT_SEEK_PERCENT, 1, 0 },
+	{ UI_CTX_REPLAY, "2", UI_ACT_SEEK_PERCENT, 2, 0 },
+	{ UI_CTX_REPLAY, "3", UI_ACT_SEEK_PERCENT, 3, 0 },
+	{ UI_CTX_REPLAY, "4", UI_ACT_SEEK_PERCENT, 4, 0 },
+	{ UI_CTX_REPLAY, "5", UI_ACT_SEEK_PERCENT, 5, 0 },
+	{ UI_CTX_REPLAY, "6", UI_ACT_SEEK_PERCENT, 6, 0 },
+	{ UI_CTX_REPLAY, "7", UI_ACT_SEEK_PERCENT, 7, 0 },
+	{ UI_CTX_REPLAY, "8", UI_ACT_SEEK_PERCENT, 8, 0 },
+	{ UI_CTX_REPLAY, "9", UI_ACT_SEEK_PERCENT, 9, 0 },
+	{ UI_CTX_REPLAY, "@", UI_ACT_SEEK_TIME, 0, 0 },
+	{ UI_CTX_REPLAY, "]", UI_ACT_MARKER_NEXT, 0, H },
+	{ UI_CTX_REPLAY, "[", UI_ACT_MARKER_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "M", UI_ACT_MARKER_TYPES, 0, 0 },
+	{ UI_CTX_REPLAY, "}", UI_ACT_TURN_NEXT, 0, 0 },
+	{ UI_CTX_REPLAY, "{", UI_ACT_TURN_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "s", UI_ACT_STALL_NEXT, 0, 0 },
+	{ UI_CTX_REPLAY, "S", UI_ACT_STALL_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "m", UI_ACT_MARK, 0, 0 },
+	{ UI_CTX_REPLAY, "u", UI_ACT_MARK_NEXT, 0, 0 },
+	{ UI_CTX_REPLAY, "U", UI_ACT_MARK_PREV, 0, 0 },
+	{ UI_CTX_REPLAY, "T", UI_ACT_ELAPSED, 0, 0 },
+	{ UI_CTX_REPLAY, "I", UI_ACT_IDLE_CAP, 0, 0 },
 };
 
 struct keymap {
@@ -485,7 +565,7 @@ keymap_bind(struct keymap *km, const char *spec, const char *keylist,
 		    "lists them)", spec);
 		return -1;
 	}
-	if (action == UI_ACT_JUMP) {
+	if (action == UI_ACT_JUMP || action == UI_ACT_SEEK_PERCENT) {
 		xasprintf(cause, "keys: \"%s\" is fixed to the digits", spec);
 		return -1;
 	}

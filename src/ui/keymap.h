@@ -32,6 +32,7 @@ enum ui_context {
 	UI_CTX_CONFIRM,		/* a y/N question (modal) */
 	UI_CTX_PROMPT,		/* a line of text entry (modal) */
 	UI_CTX_HELP,
+	UI_CTX_REPLAY,		/* a session's replay */
 	UI_CTX__COUNT
 };
 
@@ -117,6 +118,29 @@ enum ui_action {
 	UI_ACT_DELETE_FORWARD,
 	UI_ACT_DELETE_WORD,
 	UI_ACT_DELETE_LINE,
+	/* replay */
+	UI_ACT_PLAY,
+	UI_ACT_STEP_NEXT,
+	UI_ACT_STEP_PREV,
+	UI_ACT_SLOWER,
+	UI_ACT_FASTER,
+	UI_ACT_SPEED_RESET,
+	UI_ACT_SEEK_PERCENT,	/* arg: 0-9 (tens of percent) */
+	UI_ACT_SEEK_TIME,
+	UI_ACT_SKIP_NEXT,
+	UI_ACT_SKIP_PREV,
+	UI_ACT_MARKER_NEXT,
+	UI_ACT_MARKER_PREV,
+	UI_ACT_MARKER_TYPES,
+	UI_ACT_TURN_NEXT,
+	UI_ACT_TURN_PREV,
+	UI_ACT_STALL_NEXT,
+	UI_ACT_STALL_PREV,
+	UI_ACT_MARK,
+	UI_ACT_MARK_NEXT,
+	UI_ACT_MARK_PREV,
+	UI_ACT_ELAPSED,
+	UI_ACT_IDLE_CAP,
 	UI_ACT__COUNT
 };
 
@@ -126,7 +150,7 @@ struct keymap_entry {
 	int		 key;
 	int		 mods;
 	enum ui_action	 action;
-	int		 arg;		/* UI_ACT_JUMP: the number */
+	int		 arg;		/* UI_ACT_JUMP, UI_ACT_SEEK_PERCENT */
 	int		 hint;		/* shown in the key-hint row */
 };
 

@@ -19,6 +19,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/pane_grid.c \
 	%reldir%/pane_help.c %reldir%/pane_help.h \
 	%reldir%/pane_prompt.c %reldir%/pane_prompt.h \
+	%reldir%/pane_replay.c \
 	%reldir%/pane_session.c \
 	%reldir%/pane_text.c \
 	%reldir%/theme.c %reldir%/theme.h \

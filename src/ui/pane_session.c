@@ -1448,7 +1448,8 @@ sess_action(struct pane *p, enum ui_action a, int arg)
 		/* Enter on a call waiting for approval opens its card. */
 		pd = sess_pending(s);
 		if (pd != NULL && pd->seq == timeline_event(s->cs->tl,
-		    idx)->seq && !pd->custom && !ui_readonly(s->con->ui)) {
+		    idx)->seq && !pd->custom && !ui_readonly(s->con->ui) &&
+		    s->view.limit == SIZE_MAX) {
 			ui_push(s->con->ui, pane_card_create(s->con, s->cs,
 			    pd->event_id));
 			return 1;
@@ -1579,6 +1580,19 @@ pane_session_show_event(struct pane *p, uint32_t idx)
 		return;
 	s->sel = timeline_row_of(s->cs->tl, &s->view, idx);
 	s->follow = 0;
+	sess_ensure_visible(s);
+}
+
+/* Select the row of event idx and expand it (a deep link). */
+void
+pane_session_expand(struct pane *p, uint32_t idx)
+{
+	struct sess	*s = p->data;
+
+	pane_session_show_event(p, idx);
+	if ((idx = sess_sel_event(s)) != TL_NONE &&
+	    !sess_is_expanded(s, idx))
+		sess_toggle(s, idx);
 	sess_ensure_visible(s);
 }
 

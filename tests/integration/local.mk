@@ -66,3 +66,7 @@ EXTRA_DIST += tests/integration/brain_serve.sh tests/integration/brain_sdk.sh \
 # The post-mortem on the generated realistic session.
 TESTS += tests/integration/postmortem.sh
 EXTRA_DIST += tests/integration/postmortem.sh
+
+# Replay: golden screens and the live view at the same event.
+TESTS += tests/integration/replay.sh
+EXTRA_DIST += tests/integration/replay.sh tests/data/replay
