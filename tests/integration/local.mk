@@ -70,3 +70,7 @@ EXTRA_DIST += tests/integration/postmortem.sh
 # Replay: golden screens and the live view at the same event.
 TESTS += tests/integration/replay.sh
 EXTRA_DIST += tests/integration/replay.sh tests/data/replay
+
+# pilothouse(1) agrees with the program (commands, options, environment).
+TESTS += tests/integration/manpage.sh
+EXTRA_DIST += tests/integration/manpage.sh
