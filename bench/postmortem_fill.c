@@ -43,6 +43,8 @@ main(int argc, char **argv)
 		store_event_put(st, argv[2], ev);
 		api_event_free(ev);
 	}
+	/* All of it: export reads the cache, never fetches. */
+	store_sync_set_full(st, argv[2]);
 	if (store_flush(st, &cause) != 0)
 		fatalx("%s", cause);
 	store_close(st);

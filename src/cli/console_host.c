@@ -269,7 +269,7 @@ chost_load(void *arg, const char *id, uint32_t idx)
 	}
 	buf_init(&b, BUF_UNBOUNDED);
 	if (store_event_raw(h->store, s->seqs[idx], &b, &cause) == 1)
-		ev = api_event_parse(buf_cstr(&b), b.len, &cause);
+		ev = api_event_parse_trusted(buf_cstr(&b), b.len, &cause);
 	if (ev == NULL)
 		log_warn("%s: event %u: %s", id, idx, cause != NULL ? cause :
 		    "not in the cache");
@@ -899,8 +899,8 @@ chost_load_step(struct chost *h, size_t budget, char **cause)
 			budget--;
 			if (e.processed_us < 0)
 				continue;	/* a queued echo */
-			if ((ev = api_event_parse(e.raw, e.rawlen, &why)) ==
-			    NULL) {
+			if ((ev = api_event_parse_trusted(e.raw, e.rawlen,
+			    &why)) == NULL) {
 				log_warn("%s: cached event %lld: %s", s->id,
 				    (long long)e.seq, why);
 				free(why);
@@ -1003,6 +1003,11 @@ chost_load_until(struct chost *h, const char *id, const char *event_id,
 
 	if (s == NULL)
 		return 0;
+	/* Indexed for a replay: the fold of the events indexed keeps the
+	 * replay's snapshots as it passes them (chost_replay_keep), so the
+	 * position opened is reached from the nearest one, not by reading
+	 * and folding every event before it a second time. */
+	(void)chost_replay_get(s);
 	if (event_id != NULL) {
 		if (store_event_find(h->store, id, event_id, &seq,
 		    cause) != 1) {

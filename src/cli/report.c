@@ -22,7 +22,10 @@
  * The report folds every event once: model_apply for the totals and the
  * final state, files_apply for the files, and a per-turn record (a turn
  * starts at each processed user.message) of what the counters did
- * between one turn and the next.  Text from events is sanitized (no
+ * between one turn and the next.  Only the bodies the fold looks into
+ * are read (model_needs_body, files_needs_body: messages, thinking and
+ * most spans are counted from the events table alone), and they are
+ * scanned as trusted: the cache stored them after validating them.  Text from events is sanitized (no
  * control sequence survives), then either escaped inline (Markdown's
  * punctuation backslashed, line ends folded) or put in a code fence
  * longer than any run of backticks inside, so no content can end the
@@ -255,16 +258,24 @@ report_fold(struct store *st, const char *session, struct model_session *s,
 	struct store_event	 e;
 	struct api_event	*ev;
 	struct report_turn	 t;
+	enum api_event_type	 type;
 	char			*why = NULL;
 	int			 r;
 
 	memset(&t, 0, sizeof t);
 	buf_init(&t.text, BUF_UNBOUNDED);
-	it = store_iter_events(st, session, 0, NULL, STORE_ITER_RAW, cause);
+	it = store_iter_events(st, session, 0, NULL, 0, cause);
 	if (it == NULL)
 		return -1;
 	while ((r = store_iter_next(it, &e, cause)) == 1) {
-		if ((ev = api_event_parse(e.raw, e.rawlen, &why)) == NULL) {
+		type = api_event_type_lookup(e.type, strlen(e.type));
+		if (!model_needs_body(type) && !files_needs_body(type) &&
+		    e.processed_us > 0)
+			ev = api_event_head(e.type, e.event_id, e.processed_us);
+		else if ((r = store_iter_raw(it, &e, cause)) != 1)
+			break;
+		else if ((ev = api_event_parse_trusted(e.raw, e.rawlen,
+		    &why)) == NULL) {
 			free(why);	/* counted nowhere: import checked it */
 			why = NULL;
 			continue;

@@ -348,6 +348,13 @@ files_wanted(const struct files *fs, const struct api_event *ev)
 	return want;
 }
 
+/* Does files_apply read events of this type?  Keep with it. */
+int
+files_needs_body(enum api_event_type type)
+{
+	return type == API_EV_AGENT_TOOL_USE || type == API_EV_AGENT_TOOL_RESULT;
+}
+
 /* Feed one event. */
 int
 files_apply(struct files *fs, struct api_event *ev)
@@ -355,8 +362,7 @@ files_apply(struct files *fs, struct api_event *ev)
 	struct api_event_view	 v;
 	char			*cause = NULL;
 
-	if (ev->type != API_EV_AGENT_TOOL_USE &&
-	    ev->type != API_EV_AGENT_TOOL_RESULT)
+	if (!files_needs_body(ev->type))
 		return 0;
 	if (!files_wanted(fs, ev))
 		return 0;

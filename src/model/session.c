@@ -1025,6 +1025,33 @@ model_apply(struct model_session *s, struct api_event *ev)
 	}
 }
 
+/* Does model_apply look into events of this type?  Keep with its switch. */
+int
+model_needs_body(enum api_event_type type)
+{
+	if (api_event_type_flags(type) & API_EVF_CLIENT)
+		return 1;
+	switch (type) {
+	case API_EV_AGENT_TOOL_USE:
+	case API_EV_AGENT_MCP_TOOL_USE:
+	case API_EV_AGENT_CUSTOM_TOOL_USE:
+	case API_EV_AGENT_TOOL_RESULT:
+	case API_EV_AGENT_MCP_TOOL_RESULT:
+	case API_EV_SESSION_STATUS_IDLE:
+	case API_EV_SESSION_THREAD_STATUS_IDLE:
+	case API_EV_SESSION_ERROR:
+	case API_EV_SESSION_USAGE:
+	case API_EV_SPAN_MODEL_REQUEST_END:
+	case API_EV_SESSION_THREAD_CREATED:
+	case API_EV_SESSION_THREAD_STATUS_RUNNING:
+	case API_EV_SESSION_THREAD_STATUS_RESCHEDULED:
+	case API_EV_SESSION_THREAD_STATUS_TERMINATED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Why the session needs an operator. */
 int
 model_attention(const struct model_session *s)

@@ -175,6 +175,12 @@ void	 model_state_set_model(struct model_session *, const char *);
  * the state cannot use (malformed ones included) only count.
  */
 int	 model_apply(struct model_session *, struct api_event *);
+/*
+ * Non-zero when model_apply reads more of an event of this type than its
+ * type, id and time (api_event_head is enough otherwise): a reader of the
+ * cache skips the bodies of the others.  Client events always need it.
+ */
+int	 model_needs_body(enum api_event_type);
 
 /* MODEL_ATTN_* flags for the state. */
 int	 model_attention(const struct model_session *);

@@ -146,6 +146,10 @@ struct store_iter *store_iter_events(struct store *, const char *, int64_t,
 /* 1 with *e filled, 0 at the end, -1 with *cause. */
 int		 store_iter_next(struct store_iter *, struct store_event *,
 		    char **) AD_WARN_UNUSED;
+/* Read the raw JSON of the current event of an iteration opened without
+ * STORE_ITER_RAW into e (borrowed likewise): 1, or -1 with *cause. */
+int		 store_iter_raw(struct store_iter *, struct store_event *,
+		    char **) AD_WARN_UNUSED;
 void		 store_iter_free(struct store_iter *);
 /* Events of a session (of one type, or all); -1 with *cause. */
 int64_t		 store_events_count(struct store *, const char *,

@@ -22,6 +22,7 @@ struct store_iter {
 	struct store	*st;
 	sqlite3_stmt	*q;
 	int		 raw;		/* the query has the raw column */
+	sqlite3_stmt	*rawq;		/* store_iter_raw's lookup, or NULL */
 };
 
 #define STORE_WSESS_MIN	64	/* first hash table size (a power of 2) */
@@ -429,6 +430,37 @@ store_iter_next(struct store_iter *it, struct store_event *e, char **cause)
 	return 1;
 }
 
+/*
+ * Read the raw JSON of the event the iteration is at, when it was opened
+ * without STORE_ITER_RAW: a reader that needs the bodies of a few types
+ * only reads those (one lookup by seq each).
+ */
+int
+store_iter_raw(struct store_iter *it, struct store_event *e, char **cause)
+{
+	int	r;
+
+	if (it->raw)
+		return 1;
+	if (it->rawq == NULL) {
+		it->rawq = db_prepare(it->st->rd,
+		    "SELECT raw FROM event_raw WHERE seq = ?1", cause);
+		if (it->rawq == NULL)
+			return -1;
+	} else
+		sqlite3_reset(it->rawq);
+	sqlite3_bind_int64(it->rawq, 1, e->seq);
+	if ((r = db_step_row(it->st->rd, it->rawq, cause)) != 1) {
+		if (r == 0)
+			xasprintf(cause, "%s: event %lld has no JSON",
+			    db_path(it->st->rd), (long long)e->seq);
+		return -1;
+	}
+	e->raw = (const char *)sqlite3_column_text(it->rawq, 0);
+	e->rawlen = (size_t)sqlite3_column_bytes(it->rawq, 0);
+	return 1;
+}
+
 /* Finish an iteration; NULL does nothing. */
 void
 store_iter_free(struct store_iter *it)
@@ -436,6 +468,8 @@ store_iter_free(struct store_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_finalize(it->q);
+	if (it->rawq != NULL)
+		sqlite3_finalize(it->rawq);
 	free(it);
 }
 

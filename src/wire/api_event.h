@@ -108,6 +108,20 @@ struct api_event {
  * "type"; the raw bytes are copied.  Caller frees with api_event_free.
  */
 struct api_event	*api_event_parse(const char *, size_t, char **);
+/*
+ * The same for text that api_event_parse accepted before (an event read
+ * back from the cache): the object is not validated again, only scanned
+ * for its members.  Never for text from outside the process's own cache.
+ */
+struct api_event	*api_event_parse_trusted(const char *, size_t, char **);
+/*
+ * An event made from the cache's columns alone, without its body: type,
+ * id and processed_us as stored (processed_us <= 0: NULL processed_at),
+ * processed_at formatted again from processed_us, raw empty (so
+ * api_event_json fails).  For folds that need no more of some types
+ * (model_needs_body).  Caller frees with api_event_free.
+ */
+struct api_event	*api_event_head(const char *, const char *, int64_t);
 void			 api_event_free(struct api_event *);
 /* The full tree, parsed on first use and cached.  Borrowed; NULL (with
  * *cause) if the text is not valid JSON after all. */
