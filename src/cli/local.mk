@@ -4,8 +4,6 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_export.c %reldir%/cmd_import.c \
 	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
-	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c \
-	%reldir%/cmd_export.c %reldir%/cmd_import.c
 src_libpilothouse_a_SOURCES += \
 	%reldir%/conf.c %reldir%/conf.h
 src_libpilothouse_a_SOURCES += \
