@@ -15,7 +15,8 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c \
-	%reldir%/cmd_replay.c %reldir%/fetch.c %reldir%/fetch.h
+	%reldir%/cmd_replay.c %reldir%/fetch.c %reldir%/fetch.h \
+	%reldir%/offline.c %reldir%/offline.h
 # The post-mortem: the Markdown report and the files a session touched.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \
