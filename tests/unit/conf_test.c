@@ -194,6 +194,20 @@ main(void)
 	put("bad5", "top = 1\n", 0600);
 	ok(load("bad5", &cause) == NULL, "a key outside any section");
 	free(cause);
+	put("bad6", "[brain.qwen]\nthinking = 2048\n", 0600);
+	ok(load("bad6", &cause) == NULL && strstr(cause,
+	    "unknown key \"thinking\" in [brain.qwen]") != NULL,
+	    "a key of [anthropic] in [brain.NAME]");
+	free(cause);
+	put("bad7", "[anthropic]\nkey_file =\n", 0600);
+	ok(load("bad7", &cause) == NULL && strstr(cause,
+	    "[anthropic] key_file is empty") != NULL,
+	    "an empty key_file in a brain section");
+	free(cause);
+	put("bad8", "[brain.]\nmodel = x\n", 0600);
+	ok(load("bad8", &cause) == NULL && strstr(cause,
+	    "unknown section [brain.]") != NULL, "a brain without a name");
+	free(cause);
 
 	snprintf(sock, sizeof sock, "rm -rf '%s'", dir);
 	if (system(sock) != 0)
