@@ -16,6 +16,15 @@
 #include "store/store.h"
 #include "ui/keymap.h"
 
+/* Close what offline_open opened. */
+void
+offline_close(struct offline *o)
+{
+	keymap_free(o->km);
+	store_close(o->st);
+	conf_free(o->cf);
+}
+
 /* Load the configuration and open the cache; an exit status. */
 int
 offline_open(struct offline *o, struct cmd_globals *g)
@@ -47,16 +56,4 @@ fail:
 	free(cause);
 	offline_close(o);
 	return rv;
-}
-
-/* Close what offline_open opened. */
-void
-offline_close(struct offline *o)
-{
-	keymap_free(o->km);
-	o->km = NULL;
-	store_close(o->st);
-	o->st = NULL;
-	conf_free(o->cf);
-	o->cf = NULL;
 }
