@@ -114,14 +114,3 @@ io_set_nonblock(int fd, int on)
 	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
 	return fcntl(fd, F_SETFL, fl);
 }
-
-/* Set FD_CLOEXEC. */
-int
-io_set_cloexec(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFD)) == -1)
-		return -1;
-	return fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
-}

@@ -20,6 +20,5 @@ int	 io_read_file(const char *, size_t, struct buf *, char **)
 int	 io_write_file(const char *, const void *, size_t, char **)
 	    AD_WARN_UNUSED;
 int	 io_set_nonblock(int, int);
-int	 io_set_cloexec(int);
 
 #endif

@@ -152,13 +152,6 @@ loop_exit(struct loop *l, int code)
 	l->code = code;
 }
 
-/* Non-zero once loop_exit() has been called. */
-int
-loop_exiting(const struct loop *l)
-{
-	return l->exiting;
-}
-
 /* Translate LOOP_* into epoll bits. */
 static uint32_t
 loop_epoll_bits(int events)

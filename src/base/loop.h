@@ -36,7 +36,6 @@ int		 loop_run(struct loop *);
 /* Wait at most timeout_ms (-1: forever) and dispatch once. */
 void		 loop_once(struct loop *, int);
 void		 loop_exit(struct loop *, int);
-int		 loop_exiting(const struct loop *);
 /* Monotonic milliseconds, refreshed at each wake-up. */
 int64_t		 loop_now(struct loop *);
 

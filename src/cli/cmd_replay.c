@@ -24,11 +24,10 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
-#include "cli/conf.h"
 #include "cli/console_host.h"
 #include "cli/fetch.h"
+#include "cli/offline.h"
 #include "store/store.h"
-#include "ui/keymap.h"
 
 /* SIGTERM or SIGHUP: leave (the terminal is restored on the way out). */
 static void
@@ -100,11 +99,8 @@ cmd_replay_exec(struct cmd_globals *g, int argc, char **argv)
 	};
 	const struct cmd_entry		*ce = cmd_find("replay");
 	struct console_replay		 o = { NULL, 0, 0, 1 };
-	struct ui_options		 uo;
-	struct console_config		 cc;
-	struct keymap			*km = NULL;
-	struct conf			*cf;
-	struct store			*st;
+	struct offline			 of;
+	struct keymap			*km;
 	struct loop			*loop;
 	struct chost			*h;
 	const char			*id;
@@ -137,37 +133,18 @@ cmd_replay_exec(struct cmd_globals *g, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(ce, "one session");
 	id = argv[optind];
-	if ((cf = conf_load(g->config_path, &cause)) == NULL) {
-		fprintf(stderr, "pilothouse: %s\n", cause);
-		free(cause);
-		return CMD_EXIT_USAGE;
-	}
-	km = keymap_create();
-	if (chost_config(cf, g, &uo, &cc, km, &cause) != 0) {
-		fprintf(stderr, "pilothouse: %s\n", cause);
-		free(cause);
-		keymap_free(km);
-		conf_free(cf);
-		return CMD_EXIT_USAGE;
-	}
-	uo.readonly = 1;
-	cc.endpoint = "replay";
-	if ((st = store_open(NULL, 0, &cause)) == NULL) {
-		fprintf(stderr, "pilothouse: the cache: %s\n", cause);
-		free(cause);
-		keymap_free(km);
-		conf_free(cf);
-		return CMD_EXIT_LOCAL;
-	}
-	if ((rv = cmd_replay_fetch(g, st, id)) != CMD_EXIT_OK) {
-		keymap_free(km);
-		store_close(st);
-		conf_free(cf);
+	if ((rv = offline_open(&of, g)) != CMD_EXIT_OK)
+		return rv;
+	of.cc.endpoint = "replay";
+	if ((rv = cmd_replay_fetch(g, of.st, id)) != CMD_EXIT_OK) {
+		offline_close(&of);
 		return rv;
 	}
 	loop = loop_create();
-	h = chost_create(loop, st, NULL);
-	if (chost_open(h, &uo, km, &cc, &cause) != 0 ||
+	h = chost_create(loop, of.st, NULL);
+	km = of.km;
+	of.km = NULL;
+	if (chost_open(h, &of.uo, km, &of.cc, &cause) != 0 ||
 	    chost_load_cache(h, id, 0, &cause) != 0 ||
 	    chost_load_until(h, id, o.event_id, 1, &cause) != 0 ||
 	    console_replay(chost_console(h), id, &o, &cause) != 0) {
@@ -185,7 +162,6 @@ cmd_replay_exec(struct cmd_globals *g, int argc, char **argv)
 	chost_free(h);
 out:
 	loop_free(loop);
-	store_close(st);
-	conf_free(cf);
+	offline_close(&of);
 	return rv;
 }

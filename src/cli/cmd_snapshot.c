@@ -24,11 +24,9 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
-#include "cli/conf.h"
 #include "cli/console_host.h"
-#include "store/store.h"
+#include "cli/offline.h"
 #include "ui/backend.h"
-#include "ui/keymap.h"
 
 /* Parse WxH. */
 static int
@@ -67,11 +65,8 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd_entry		*ce = cmd_find("snapshot");
-	struct ui_options		 uo;
-	struct console_config		 cc;
+	struct offline			 o;
 	struct keymap			*km;
-	struct conf			*cf;
-	struct store			*st;
 	struct loop			*loop;
 	struct chost			*h;
 	struct ui			*ui;
@@ -112,37 +107,20 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(ce, "no arguments besides options");
-	if ((cf = conf_load(g->config_path, &cause)) == NULL) {
-		fprintf(stderr, "pilothouse: %s\n", cause);
-		free(cause);
-		return CMD_EXIT_USAGE;
-	}
-	km = keymap_create();
-	if (chost_config(cf, g, &uo, &cc, km, &cause) != 0) {
-		fprintf(stderr, "pilothouse: %s\n", cause);
-		free(cause);
-		keymap_free(km);
-		conf_free(cf);
-		return CMD_EXIT_USAGE;
-	}
-	uo.backend = "text";
-	uo.width = w;
-	uo.height = hh;
-	uo.readonly = 1;
-	cc.endpoint = "cache";
-	cc.notify = UI_NOTIFY_OFF;
-	if ((st = store_open(NULL, 0, &cause)) == NULL) {
-		fprintf(stderr, "pilothouse: the cache: %s\n", cause);
-		free(cause);
-		keymap_free(km);
-		conf_free(cf);
-		return CMD_EXIT_LOCAL;
-	}
+	if ((rv = offline_open(&o, g)) != CMD_EXIT_OK)
+		return rv;
+	o.uo.backend = "text";
+	o.uo.width = w;
+	o.uo.height = hh;
+	o.cc.endpoint = "cache";
+	o.cc.notify = UI_NOTIFY_OFF;
 	loop = loop_create();
-	h = chost_create(loop, st, NULL);
+	h = chost_create(loop, o.st, NULL);
 	if (limit >= 0)
 		chost_set_limit(h, (size_t)limit);
-	if (chost_open(h, &uo, km, &cc, &cause) != 0 ||
+	km = o.km;
+	o.km = NULL;
+	if (chost_open(h, &o.uo, km, &o.cc, &cause) != 0 ||
 	    chost_load_cache(h, session, 1, &cause) != 0) {
 		fprintf(stderr, "pilothouse: %s\n", cause);
 		free(cause);
@@ -173,7 +151,6 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 out:
 	chost_free(h);
 	loop_free(loop);
-	store_close(st);
-	conf_free(cf);
+	offline_close(&o);
 	return rv;
 }

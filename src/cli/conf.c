@@ -18,6 +18,7 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/conf.h"
+#include "harness/brain_config.h"
 #include "wire/api_url.h"
 
 #define CONF_MAX_KEY	4096	/* bytes in a key file */
@@ -33,7 +34,9 @@ enum conf_kind {
  * Every key the file may hold.  A section ending in ".*" matches
  * "section.NAME" for any NAME; the key "*" matches any key (the console
  * checks [keys] itself against its keymap).  Add a line here for each
- * new key.
+ * new key.  The harness's brain sections ([brain.NAME], [anthropic]) are
+ * not here: harness/brain_config.c, which reads them, keeps their one
+ * list and answers for it (brain_config_known).
  */
 static const struct conf_key {
 	const char		*section;
@@ -54,21 +57,6 @@ static const struct conf_key {
 	{ "ui", "header", CONF_STRING },
 	{ "ui", "hints", CONF_STRING },
 	{ "keys", "*", CONF_STRING },
-	/* The harness's brains (their values are checked by
-	 * harness/brain_config.c, which reads the same file). */
-	{ "brain.*", "base_url", CONF_STRING },
-	{ "brain.*", "model", CONF_STRING },
-	{ "brain.*", "key_file", CONF_PATH },
-	{ "brain.*", "context_window", CONF_STRING },
-	{ "brain.*", "stream_tools", CONF_STRING },
-	{ "brain.*", "max_tokens", CONF_STRING },
-	{ "brain.*", "idle_timeout", CONF_STRING },
-	{ "anthropic", "base_url", CONF_STRING },
-	{ "anthropic", "key_file", CONF_PATH },
-	{ "anthropic", "max_tokens", CONF_STRING },
-	{ "anthropic", "context_window", CONF_STRING },
-	{ "anthropic", "thinking", CONF_STRING },
-	{ "anthropic", "idle_timeout", CONF_STRING },
 };
 
 struct conf {
@@ -115,49 +103,64 @@ conf_section_match(const char *pattern, const char *section)
 	return strcmp(pattern, section) == 0;
 }
 
+/*
+ * The kind of value key in section may hold: 1 when known, 0 when the
+ * section is but the key is not, -1 when the section is unknown.
+ */
+static int
+conf_kind(const char *section, const char *key, enum conf_kind *kind)
+{
+	int	r, known_section = 0;
+
+	if ((r = brain_config_known(section, key)) != -1) {
+		*kind = strcmp(key, "key_file") == 0 ? CONF_PATH : CONF_STRING;
+		return r;
+	}
+	for (size_t j = 0; j < AD_NITEMS(conf_keys); j++) {
+		if (!conf_section_match(conf_keys[j].section, section))
+			continue;
+		known_section = 1;
+		if (strcmp(conf_keys[j].key, key) == 0 ||
+		    strcmp(conf_keys[j].key, "*") == 0) {
+			*kind = conf_keys[j].kind;
+			return 1;
+		}
+	}
+	return known_section ? 0 : -1;
+}
+
 /* Refuse sections and keys the table does not know, and bad values. */
 static int
 conf_check(struct conf *cf, char **cause)
 {
-	const struct conf_key	*ck;
 	const char		*section, *key, *value;
 	struct api_url		 u;
+	enum conf_kind		 kind = CONF_STRING;
 	char			*why;
-	int			 known_section;
+	int			 r;
 
 	for (size_t i = 0; ini_entry_at(cf->ini, i, &section, &key,
 	    &value) == 0; i++) {
-		ck = NULL;
-		known_section = 0;
-		for (size_t j = 0; j < AD_NITEMS(conf_keys); j++) {
-			if (!conf_section_match(conf_keys[j].section,
-			    section))
-				continue;
-			known_section = 1;
-			if (strcmp(conf_keys[j].key, key) == 0 ||
-			    strcmp(conf_keys[j].key, "*") == 0)
-				ck = &conf_keys[j];
-		}
-		if (!known_section) {
+		if ((r = conf_kind(section, key, &kind)) == -1) {
 			xasprintf(cause, "%s: unknown section [%s]", cf->path,
 			    section);
 			return -1;
 		}
-		if (ck == NULL) {
+		if (r == 0) {
 			xasprintf(cause, "%s: unknown key \"%s\" in [%s]",
 			    cf->path, key, section);
 			return -1;
 		}
-		if (ck->kind == CONF_URL &&
+		if (kind == CONF_URL &&
 		    api_url_parse(value, &u, &why) != 0) {
 			xasprintf(cause, "%s: [%s] %s: %s", cf->path, section,
 			    key, why);
 			free(why);
 			return -1;
 		}
-		if (ck->kind == CONF_URL)
+		if (kind == CONF_URL)
 			api_url_clear(&u);
-		if (ck->kind == CONF_PATH && *value == '\0') {
+		if (kind == CONF_PATH && *value == '\0') {
 			xasprintf(cause, "%s: [%s] %s is empty", cf->path,
 			    section, key);
 			return -1;

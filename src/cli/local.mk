@@ -4,8 +4,6 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/cmd_export.c %reldir%/cmd_import.c \
 	%reldir%/cmd_demo.c %reldir%/cmd_serve.c %reldir%/serve.h \
 	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c
-	%reldir%/cmd_sandbox.c %reldir%/cmd_tool.c \
-	%reldir%/cmd_export.c %reldir%/cmd_import.c
 src_libpilothouse_a_SOURCES += \
 	%reldir%/conf.c %reldir%/conf.h
 src_libpilothouse_a_SOURCES += \
@@ -17,7 +15,8 @@ src_libpilothouse_a_SOURCES += \
 src_libpilothouse_a_SOURCES += \
 	%reldir%/console_host.c %reldir%/console_host.h \
 	%reldir%/cmd_console.c %reldir%/cmd_snapshot.c \
-	%reldir%/cmd_replay.c %reldir%/fetch.c %reldir%/fetch.h
+	%reldir%/cmd_replay.c %reldir%/fetch.c %reldir%/fetch.h \
+	%reldir%/offline.c %reldir%/offline.h
 # The post-mortem: the Markdown report and the files a session touched.
 src_libpilothouse_a_SOURCES += \
 	%reldir%/report.c %reldir%/report.h %reldir%/cmd_files.c \

@@ -210,13 +210,6 @@ stream_mgr_free(struct stream_mgr *m)
 	free(m);
 }
 
-/* How many sessions are followed. */
-size_t
-stream_mgr_count(const struct stream_mgr *m)
-{
-	return m->count;
-}
-
 /* Start following a session. */
 struct stream *
 stream_follow(struct stream_mgr *m, const char *id,
@@ -269,27 +262,6 @@ const char *
 stream_session(const struct stream *s)
 {
 	return s->id;
-}
-
-/* The state. */
-enum stream_state
-stream_state(const struct stream *s)
-{
-	return s->state;
-}
-
-/* A copy of the watermark, to resume from later. */
-void
-stream_sync_save(const struct stream *s, struct stream_sync *sy)
-{
-	memset(sy, 0, sizeof *sy);
-	if (s->max_at == NULL)
-		return;
-	sy->processed_at = xstrdup(s->max_at);
-	sy->nids = seen_count(s->seen);
-	sy->ids = xcalloc(sy->nids + 1, sizeof *sy->ids);
-	for (size_t i = 0; i < sy->nids; i++)
-		sy->ids[i] = xstrdup(seen_at(s->seen, i));
 }
 
 /* Connections made. */

@@ -20,7 +20,7 @@
  * Memory is the ids of the window: a handful for a live session.
  * Callers that persist events resume from what they stored: the newest
  * processed_at and the ids stored at that instant (store_sync_get gives
- * both), or every id within reorder_ms of it (stream_sync_save).  An
+ * both), or every id within reorder_ms of it.  An
  * event older than that point and not listed is asked about through
  * ops->known when there is one (the store can answer exactly), and is
  * otherwise taken as already delivered.
@@ -126,8 +126,6 @@ struct stream_mgr	*stream_mgr_create(struct api_client *,
 			    const struct stream_ops *);
 /* Stop every stream (no callbacks) and free. */
 void			 stream_mgr_free(struct stream_mgr *);
-/* Streams followed (not yet unfollowed). */
-size_t			 stream_mgr_count(const struct stream_mgr *);
 
 /*
  * Follow session id from the watermark from (NULL: the whole history);
@@ -139,10 +137,6 @@ struct stream		*stream_follow(struct stream_mgr *, const char *,
 void			 stream_unfollow(struct stream *);
 /* The session id.  Borrowed; valid until unfollowed. */
 const char		*stream_session(const struct stream *);
-enum stream_state	 stream_state(const struct stream *);
-/* A copy of the watermark now.  Clear it with stream_sync_clear. */
-void			 stream_sync_save(const struct stream *,
-			    struct stream_sync *);
 /* Connections made so far (1 + reconnections). */
 unsigned		 stream_connects(const struct stream *);
 const char		*stream_state_name(enum stream_state);

@@ -76,6 +76,24 @@ refuses(const struct conf *cf, const char *context, const char *want,
 	free(cause);
 }
 
+/* Expect conf_load to refuse text with want (NULL: any cause) in the
+ * message. */
+static void
+load_refuses(const char *name, const char *text, const char *want,
+    const char *what)
+{
+	struct conf	*cf;
+	char		*cause = NULL;
+
+	put(name, text, 0600);
+	cf = load(name, &cause);
+	ok(cf == NULL && cause != NULL && (want == NULL ||
+	    strstr(cause, want) != NULL), "%s (%s)", what,
+	    cause != NULL ? cause : "accepted");
+	conf_free(cf);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -176,24 +194,23 @@ main(void)
 	conf_free(cf);
 
 	/* Refusals at load. */
-	put("bad1", "[api]\nuri = https://x\n", 0600);
-	ok(load("bad1", &cause) == NULL && strstr(cause,
-	    "unknown key \"uri\" in [api]") != NULL, "an unknown key");
-	free(cause);
-	put("bad2", "[apj]\nurl = https://x\n", 0600);
-	ok(load("bad2", &cause) == NULL && strstr(cause,
-	    "unknown section [apj]") != NULL, "an unknown section");
-	free(cause);
-	put("bad3", "[api]\nurl = http://example.com\n", 0600);
-	ok(load("bad3", &cause) == NULL && strstr(cause,
-	    "refusing plain http") != NULL, "a bad URL, checked at load");
-	free(cause);
-	put("bad4", "[context.]\nurl = https://x\n", 0600);
-	ok(load("bad4", &cause) == NULL, "a context without a name");
-	free(cause);
-	put("bad5", "top = 1\n", 0600);
-	ok(load("bad5", &cause) == NULL, "a key outside any section");
-	free(cause);
+	load_refuses("bad1", "[api]\nuri = https://x\n",
+	    "unknown key \"uri\" in [api]", "an unknown key");
+	load_refuses("bad2", "[apj]\nurl = https://x\n",
+	    "unknown section [apj]", "an unknown section");
+	load_refuses("bad3", "[api]\nurl = http://example.com\n",
+	    "refusing plain http", "a bad URL, checked at load");
+	load_refuses("bad4", "[context.]\nurl = https://x\n",
+	    "unknown section [context.]", "a context without a name");
+	load_refuses("bad5", "top = 1\n", NULL, "a key outside any section");
+	load_refuses("bad6", "[brain.qwen]\nthinking = 2048\n",
+	    "unknown key \"thinking\" in [brain.qwen]",
+	    "a key of [anthropic] in [brain.NAME]");
+	load_refuses("bad7", "[anthropic]\nkey_file =\n",
+	    "[anthropic] key_file is empty",
+	    "an empty key_file in a brain section");
+	load_refuses("bad8", "[brain.]\nmodel = x\n",
+	    "unknown section [brain.]", "a brain without a name");
 
 	snprintf(sock, sizeof sock, "rm -rf '%s'", dir);
 	if (system(sock) != 0)
