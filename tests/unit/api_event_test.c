@@ -440,9 +440,49 @@ test_malformed(void)
 	is_int(k, 0, "no prefix of an event parses");
 }
 
+/* The cache's read paths: trusted scan and column-only heads. */
+static void
+test_cache_paths(void)
+{
+	static const char	 ev[] = "{\"type\":\"agent.tool_result\","
+	    "\"id\":\"sevt_1\",\"processed_at\":\"2026-11-19T14:02:11.694913Z\","
+	    "\"content\":[{\"type\":\"text\",\"text\":\"a \\\"q\\\" }\"}],"
+	    "\"is_error\":true,\"tool_use_id\":\"sevt_0\"}";
+	struct api_event	*a, *t, *h;
+	char			*cause = NULL;
+
+	a = api_event_parse(ev, sizeof ev - 1, &cause);
+	t = api_event_parse_trusted(ev, sizeof ev - 1, &cause);
+	ok(a != NULL && t != NULL && t->type == a->type &&
+	    strcmp(t->id, a->id) == 0 && t->processed_us == a->processed_us &&
+	    t->rawlen == a->rawlen && memcmp(t->raw, a->raw, a->rawlen) == 0,
+	    "a trusted parse gives what a validating parse gives");
+	h = api_event_head("agent.tool_result", "sevt_1", a->processed_us);
+	ok(h != NULL && h->type == API_EV_AGENT_TOOL_RESULT &&
+	    strcmp(h->id, "sevt_1") == 0 && h->processed_us == a->processed_us &&
+	    strcmp(h->processed_at, "2026-11-19T14:02:11.694913Z") == 0 &&
+	    h->rawlen == 0, "a head carries the columns and no body");
+	ok(api_event_json(h, &cause) == NULL, "a head has no tree");
+	free(cause);
+	cause = NULL;
+	api_event_free(h);
+	h = api_event_head("user.message", "sevt_2", -1);
+	ok(h != NULL && h->processed_at == NULL && h->processed_us == 0,
+	    "a queued head has no processed_at");
+	api_event_free(h);
+	h = api_event_head("some.future_event", "sevt_3", 1);
+	ok(h != NULL && h->type == API_EV_UNKNOWN &&
+	    strcmp(h->type_name, "some.future_event") == 0,
+	    "an unknown type keeps its name");
+	api_event_free(h);
+	api_event_free(a);
+	api_event_free(t);
+}
+
 int
 main(void)
 {
+	test_cache_paths();
 	test_catalog();
 	test_variants();
 	test_user_events();

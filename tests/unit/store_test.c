@@ -149,6 +149,29 @@ test_readers(struct store *st)
 		n++;
 	store_iter_free(it);
 	is_int(n, 15, "iteration from a position");
+
+	/* Bodies on demand: equal to a raw iteration's, event by event. */
+	{
+		struct store_iter	*all, *lazy;
+		struct store_event	 ea, el;
+		int			 same = 1, k = 0;
+
+		all = store_iter_events(st, SESSION, 0, NULL, STORE_ITER_RAW,
+		    &cause);
+		lazy = store_iter_events(st, SESSION, 0, NULL, 0, &cause);
+		while (store_iter_next(all, &ea, &cause) == 1) {
+			if (store_iter_next(lazy, &el, &cause) != 1 ||
+			    (k++ % 2 == 0 &&
+			    (store_iter_raw(lazy, &el, &cause) != 1 ||
+			    el.rawlen != ea.rawlen ||
+			    memcmp(el.raw, ea.raw, ea.rawlen) != 0)))
+				same = 0;
+		}
+		ok(same && k == 16, "store_iter_raw reads the same bodies "
+		    "on demand (%d events)", k);
+		store_iter_free(all);
+		store_iter_free(lazy);
+	}
 }
 
 static void
