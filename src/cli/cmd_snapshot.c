@@ -130,7 +130,6 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	uo.height = hh;
 	uo.readonly = 1;
 	cc.endpoint = "cache";
-	cc.notify = UI_NOTIFY_OFF;
 	if ((st = store_open(NULL, 0, &cause)) == NULL) {
 		fprintf(stderr, "pilothouse: the cache: %s\n", cause);
 		free(cause);

@@ -1138,7 +1138,8 @@ chost_config(const struct conf *cf, const struct cmd_globals *g,
 	uo->depth = -1;
 	uo->readonly = g->readonly;
 	cc->stall_ms = 120000;
-	cc->notify = UI_NOTIFY_BEL;
+	uo->notify = UI_NOTIFY_BEL;
+	uo->clipboard = UI_CLIPBOARD_OSC52;
 	if ((v = conf_get(cf, "ui", "theme")) != NULL)
 		uo->theme = v;
 	if ((v = conf_get(cf, "ui", "backend")) != NULL)
@@ -1173,14 +1174,25 @@ chost_config(const struct conf *cf, const struct cmd_globals *g,
 	}
 	if ((v = conf_get(cf, "ui", "notify")) != NULL) {
 		if (strcmp(v, "bel") == 0)
-			cc->notify = UI_NOTIFY_BEL;
+			uo->notify = UI_NOTIFY_BEL;
 		else if (strcmp(v, "osc9") == 0)
-			cc->notify = UI_NOTIFY_OSC9;
+			uo->notify = UI_NOTIFY_OSC9;
 		else if (strcmp(v, "off") == 0)
-			cc->notify = UI_NOTIFY_OFF;
+			uo->notify = UI_NOTIFY_OFF;
 		else {
 			xasprintf(cause, "%s: [ui] notify: \"%s\" is not bel, "
 			    "osc9 or off", conf_path(cf), v);
+			return -1;
+		}
+	}
+	if ((v = conf_get(cf, "ui", "clipboard")) != NULL) {
+		if (strcmp(v, "osc52") == 0)
+			uo->clipboard = UI_CLIPBOARD_OSC52;
+		else if (strcmp(v, "off") == 0)
+			uo->clipboard = UI_CLIPBOARD_OFF;
+		else {
+			xasprintf(cause, "%s: [ui] clipboard: \"%s\" is not "
+			    "osc52 or off", conf_path(cf), v);
 			return -1;
 		}
 	}

@@ -470,14 +470,21 @@ console_set_state(struct console *con, const char *id,
 	console_session_state(cs, st);
 	if (st->status != CONSOLE_RUNNING)
 		cs->interrupted = 0;
-	/* Notify on new approvals and new errors (configurable). */
-	if (cs->has_state && cs->npending > oldpending) {
+	/*
+	 * Notify ([ui] notify) on a new approval or a new error, not for
+	 * what a session's first state (its history) already holds, and
+	 * at most once per CONSOLE_NOTIFY_GAP_US so a burst rings once.
+	 */
+	msg[0] = '\0';
+	if (cs->has_state && cs->npending > oldpending)
 		snprintf(msg, sizeof msg, "pilothouse: %s needs approval",
 		    cs->st.title != NULL ? cs->st.title : cs->id);
-		ui_notify(con->ui, msg);
-	} else if (cs->has_state && st->errors > old.errors) {
+	else if (cs->has_state && st->errors > old.errors)
 		snprintf(msg, sizeof msg, "pilothouse: error in %s",
 		    cs->st.title != NULL ? cs->st.title : cs->id);
+	if (msg[0] != '\0' && (con->notified_us == 0 ||
+	    console_now_us(con) - con->notified_us >= CONSOLE_NOTIFY_GAP_US)) {
+		con->notified_us = console_now_us(con);
 		ui_notify(con->ui, msg);
 	}
 	cs->has_state = 1;

@@ -112,7 +112,6 @@ struct console_host {
 struct console_config {
 	const char	*endpoint;	/* shown in the header */
 	int64_t		 stall_ms;	/* "stalled?" after this silence */
-	enum ui_notify	 notify;
 };
 
 struct console;

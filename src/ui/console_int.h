@@ -19,6 +19,7 @@
 #define CONSOLE_CACHE_SLOTS	1024	/* bodies kept for drawing */
 #define CONSOLE_MAX_SENDS	256	/* sends awaiting an answer */
 #define CONSOLE_SUMMARY_MAX	256	/* bytes of a tool call summary */
+#define CONSOLE_NOTIFY_GAP_US	(10 * 1000000) /* one bell per 10 s */
 
 struct console_session {
 	struct console		*con;
@@ -60,6 +61,7 @@ struct console {
 	size_t			 nsends;
 	uint64_t		 next_token;
 	int64_t			 clock_us;	/* tests: fixed; 0: real */
+	int64_t			 notified_us;	/* last bell or OSC 9 */
 	int			 grid_n;	/* last grid size */
 	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */

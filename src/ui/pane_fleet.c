@@ -608,12 +608,25 @@ fleet_free(struct pane *p)
 	free(p);
 }
 
+/* y: the selected session's id. */
+static int
+fleet_copy(struct pane *p, char *buf, size_t size)
+{
+	struct console_session	*cs = fleet_selected(p->data);
+
+	if (cs == NULL)
+		return 0;
+	str_lcpy(buf, cs->id, size);
+	return 1;
+}
+
 static const struct pane_ops fleet_ops = {
 	.name = "fleet",
 	.contexts = fleet_contexts,
 	.draw = fleet_draw,
 	.action = fleet_action,
 	.mouse = fleet_mouse,
+	.copy = fleet_copy,
 	.crumb = fleet_crumb,
 	.status = fleet_status,
 	.free = fleet_free,

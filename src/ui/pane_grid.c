@@ -209,11 +209,24 @@ grid_free(struct pane *p)
 	free(p);
 }
 
+/* y: the focused tile's session id. */
+static int
+grid_copy(struct pane *p, char *buf, size_t size)
+{
+	struct console_session	*cs = grid_focused(p->data);
+
+	if (cs == NULL)
+		return 0;
+	str_lcpy(buf, cs->id, size);
+	return 1;
+}
+
 static const struct pane_ops grid_ops = {
 	.name = "grid",
 	.contexts = grid_contexts,
 	.draw = grid_draw,
 	.action = grid_action,
+	.copy = grid_copy,
 	.crumb = grid_crumb,
 	.free = grid_free,
 };

@@ -565,6 +565,7 @@ static void
 ui_default_action(struct ui *ui, enum ui_action a, int arg)
 {
 	struct pane	*p;
+	char		 text[UI_COPY_MAX + 1];
 
 	switch (a) {
 	case UI_ACT_HELP:
@@ -589,6 +590,14 @@ ui_default_action(struct ui *ui, enum ui_action a, int arg)
 		p = pane_prompt_create(ui, ":", "", 0, ui_command_submit,
 		    NULL, ui_command_complete, ui);
 		ui_push(ui, p);
+		break;
+	case UI_ACT_COPY:
+		p = ui_top(ui);
+		if (p == NULL || p->ops->copy == NULL ||
+		    !p->ops->copy(p, text, sizeof text))
+			ui_toast(ui, 1, "nothing to copy here");
+		else
+			ui_copy(ui, text);
 		break;
 	case UI_ACT_REPAINT:
 		ui_backend_repaint(ui->backend);
@@ -666,6 +675,26 @@ void
 ui_notify(struct ui *ui, const char *text)
 {
 	ui_backend_notify(ui->backend, ui->opt.notify, text);
+}
+
+/*
+ * Copy an id: OSC 52 if [ui] clipboard allows it, else the toast shows
+ * it for the terminal's own selection.  Anything but printable ASCII is
+ * refused (event ids come from the server).
+ */
+void
+ui_copy(struct ui *ui, const char *text)
+{
+	char	*cause = NULL;
+
+	if (ui_backend_copy(ui->backend, ui->opt.clipboard, text,
+	    &cause) != 0) {
+		ui_toast(ui, 1, "%s", cause);
+		free(cause);
+	} else if (ui->opt.clipboard == UI_CLIPBOARD_OFF)
+		ui_toast(ui, 0, "%s (clipboard off: [ui] clipboard)", text);
+	else
+		ui_toast(ui, 0, "copied %s", text);
 }
 
 /* Switch themes. */

@@ -290,21 +290,153 @@ forget_sessions(void)
 	nsessions = 0;
 }
 
+static struct console *start(struct loop *, int, enum ui_clipboard,
+		    enum ui_notify);
+
+/* What the backend wrote between frames since the last call. */
+static char *
+emitted(struct console *con)
+{
+	struct buf	b;
+
+	buf_init(&b, 1 << 20);
+	if (ui_backend_text_emitted(ui_backend(console_ui(con)), &b) != 0)
+		exit(1);
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_steal(&b, NULL);
+}
+
+/* "ESC ] 52 ; c ; base64(text) BEL", computed here independently. */
+static char *
+osc52(const char *text)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+				    "klmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)text;
+	size_t			 len = strlen(text), o;
+	char			*out = xmalloc(len * 2 + 16);
+
+	o = (size_t)sprintf(out, "\033]52;c;");
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned long	v = (unsigned long)p[i] << 16 |
+		    (i + 1 < len ? (unsigned long)p[i + 1] << 8 : 0) |
+		    (i + 2 < len ? p[i + 2] : 0);
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[o++] = '\a';
+	out[o] = '\0';
+	return out;
+}
+
+/* Is want the whole of what was emitted?  Frees got. */
+static void
+is_emitted(char *got, const char *want, const char *what)
+{
+	if (!ok(strcmp(got, want) == 0, "%s", what)) {
+		for (char *c = got; *c != '\0'; c++)
+			if (*c < 0x20)
+				*c = '.';
+		diag("got \"%s\"", got);
+	}
+	free(got);
+}
+
+/* y (OSC 52) and notifications (OSC 9), by the exact bytes written. */
+static void
+test_emitted(struct loop *loop)
+{
+	struct console		*con;
+	struct console_state	 st;
+	struct console_pending	 pd[2];
+	char			*want, *s;
+
+	con = start(loop, 0, UI_CLIPBOARD_OSC52, UI_NOTIFY_OSC9);
+	is_emitted(emitted(con), "", "loading history rings nothing");
+	keys(con, "y", 0);
+	want = osc52("sesn_011CZkZAtmR3yMPDzynEfix1");
+	is_emitted(emitted(con), want, "y in the fleet copies the "
+	    "selected session's id with OSC 52");
+	free(want);
+	s = screen(con);
+	ok(strstr(s, "copied sesn_011CZkZAtmR3yMPDzynEfix1") != NULL,
+	    "with a toast");
+	free(s);
+	keys(con, "Enter g y", 0);
+	want = osc52("sevt_fix10000x000000000000000");
+	is_emitted(emitted(con), want, "y in a session copies the selected "
+	    "event's id");
+	free(want);
+	ui_copy(console_ui(con), "evil\033]52;c;cG9pc29u\a");
+	is_emitted(emitted(con), "", "text with a control byte is never "
+	    "copied");
+	s = screen(con);
+	ok(strstr(s, "not printable ASCII") != NULL, "and the toast says why");
+	free(s);
+	keys(con, "q", 0);
+
+	/* A new pending call: OSC 9 with the title, controls removed. */
+	memset(&st, 0, sizeof st);
+	st.status = CONSOLE_IDLE;
+	st.title = "Fix \033]0;pwned\a the CI";
+	pd[0] = (struct console_pending){ .event_id =
+	    "sevt_fix10014x000000000000000", .seq = 14, .since_us =
+	    1763560936500000 };
+	pd[1] = (struct console_pending){ .event_id = "sevt_new1",
+	    .seq = CONSOLE_SEQ_UNKNOWN, .since_us = 1763560943000000 };
+	st.pending = pd;
+	st.npending = 2;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\033]9;pilothouse: Fix ]0;pwned the CI "
+	    "needs approval\a", "a new approval sends OSC 9, title "
+	    "sanitized");
+	st.errors = 1;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "", "an error 1 s later does not ring "
+	    "again (one per 10 s)");
+	console_set_clock(con, 1763560943710000 + 11000000);
+	st.errors = 2;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\033]9;pilothouse: error in Fix ]0;pwned "
+	    "the CI\a", "a new error 11 s later does");
+	console_free(con);
+
+	/* [ui] clipboard = off and notify = bel. */
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_BEL);
+	keys(con, "y", 0);
+	is_emitted(emitted(con), "", "clipboard off: y writes nothing");
+	s = screen(con);
+	ok(strstr(s, "sesn_011CZkZAtmR3yMPDzynEfix1 (clipboard off") != NULL,
+	    "and shows the id instead");
+	free(s);
+	st.errors = 3;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\a", "notify = bel rings the bell");
+	console_free(con);
+}
+
 /* A console over the recorded sessions. */
 static struct console *
-start(struct loop *loop, int readonly)
+start(struct loop *loop, int readonly, enum ui_clipboard clip,
+    enum ui_notify notify)
 {
 	static const char		*names[] = { "fix-ci", "refactor",
 	    "custom", "hello", NULL };
 	struct ui_options		 uo = { .backend = "text", .theme =
 	    "default", .depth = THEME_DEPTH_16, .width = 100, .height = 30 };
 	struct console_config		 cfg = { .endpoint = "local",
-	    .stall_ms = 120000, .notify = UI_NOTIFY_OFF };
+	    .stall_ms = 120000 };
 	struct console_host		 host = { 0 };
 	struct console			*con;
 	char				*cause = NULL;
 
 	uo.readonly = readonly;
+	uo.clipboard = clip;
+	uo.notify = notify;
 	host.load = host_load;
 	host.send = host_send;
 	host.audit = host_audit;
@@ -340,7 +472,7 @@ main(void)
 		datadir = dir;
 	}
 	loop = loop_create();
-	con = start(loop, 0);
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
 	golden(con, "fleet");
 	keys(con, "Enter", 0);
 	golden(con, "session-fix-ci");
@@ -420,12 +552,13 @@ main(void)
 	is_int(quits, 1, "C-c detaches (the host is told to quit)");
 	console_free(con);
 
-	con = start(loop, 1);
+	con = start(loop, 1, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
 	before = nsends;
 	keys(con, "a s i", 0);
 	is_int(nsends, before, "read-only refuses every steering key");
 	golden(con, "fleet-readonly");
 	console_free(con);
+	test_emitted(loop);
 	loop_free(loop);
 	for (size_t i = 0; i < nsends; i++)
 		free(sends[i]);
