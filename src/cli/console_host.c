@@ -18,6 +18,7 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/conf.h"
+#include "cli/connect.h"
 #include "cli/console_host.h"
 #include "cli/query.h"
 #include "model/session.h"
@@ -63,6 +64,7 @@ struct chost_sess {
 	uint32_t		 n, cap;
 	struct stream		*stream;
 	int			 loading;	/* cached events still coming */
+	int			 full;		/* history marked complete */
 	/* The state, folded by the model's reducer from every event. */
 	struct model_session	 ms;
 	/* What the session object says (listing, cache). */
@@ -695,6 +697,20 @@ chost_stream_state(struct stream *st, enum stream_state state,
 	else if (state == STREAM_BACKOFF && err != NULL)
 		log_info("%s: reconnecting: %s", s->id, err->message ?
 		    err->message : "");
+	/* Live: the history is all in the cache (export need not fetch). */
+	if (state == STREAM_LIVE && !s->full) {
+		(void)store_sync_set_full(s->h->store, s->id);
+		s->full = 1;
+	}
+}
+
+/* Is the event in the cache already?  (Resuming: see stream.h.) */
+static int
+chost_stream_known(struct stream *st, const char *id, void *arg)
+{
+	struct chost_sess	*s = arg;
+
+	return connect_known(s->h->store, s->id, id);
 }
 
 /* Follow a session from where the store left off. */
@@ -1040,6 +1056,7 @@ chost_go_live(struct chost *h)
 		.preview = chost_stream_preview,
 		.decode_error = chost_stream_decode,
 		.state = chost_stream_state,
+		.known = chost_stream_known,
 	};
 	struct stream_opts		 so;
 	struct api_list			 l;
