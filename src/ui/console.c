@@ -11,10 +11,12 @@
 
 #include "base/clock.h"
 #include "base/compiler.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "ui/console_int.h"
 #include "ui/draw.h"
+#include "ui/grid_state.h"
 #include "ui/pane_help.h"
 #include "ui/pane_prompt.h"
 #include "ui/width.h"
@@ -1167,8 +1169,9 @@ console_create(struct loop *loop, const struct ui_options *uo,
     struct keymap *km, const struct console_config *cfg,
     const struct console_host *host, char **cause)
 {
-	struct console	*con;
-	struct ui_hooks	 hooks;
+	struct console		*con;
+	struct ui_hooks		 hooks;
+	struct grid_state	 gs;
 
 	con = xcalloc(1, sizeof *con);
 	con->loop = loop;
@@ -1176,7 +1179,19 @@ console_create(struct loop *loop, const struct ui_options *uo,
 	con->cfg = *cfg;
 	con->cfg.endpoint = cfg->endpoint != NULL ? xstrdup(cfg->endpoint) :
 	    NULL;
-	con->grid_n = 4;
+	con->cfg.layout_path = NULL;
+	con->cfg.workspace = NULL;
+	if (cfg->layout_path != NULL && cfg->workspace != NULL) {
+		con->cfg.layout_path = xstrdup(cfg->layout_path);
+		con->cfg.workspace = xstrdup(cfg->workspace);
+	}
+	gs.n = 4;
+	gs.zoom = gs.open = 0;
+	if (con->cfg.layout_path != NULL)
+		(void)grid_state_load(con->cfg.layout_path,
+		    con->cfg.workspace, &gs);
+	con->grid_n = gs.n;
+	con->grid_zoom = gs.zoom;
 	memset(&hooks, 0, sizeof hooks);
 	hooks.arg = con;
 	hooks.header = console_header;
@@ -1188,11 +1203,15 @@ console_create(struct loop *loop, const struct ui_options *uo,
 	if ((con->ui = ui_create(loop, uo, km, &hooks, cause)) == NULL) {
 		evcache_free(con->cache);
 		free((char *)con->cfg.endpoint);
+		free((char *)con->cfg.layout_path);
+		free((char *)con->cfg.workspace);
 		free(con);
 		return NULL;
 	}
 	con->fleet = pane_fleet_create(con);
 	ui_push(con->ui, con->fleet);
+	if (gs.open)
+		ui_push(con->ui, pane_grid_create(con, con->grid_n));
 	return con;
 }
 
@@ -1200,8 +1219,22 @@ console_create(struct loop *loop, const struct ui_options *uo,
 void
 console_free(struct console *con)
 {
+	struct grid_state	 gs;
+	char			*cause = NULL;
+
 	if (con == NULL)
 		return;
+	/* Remember the grid layout for the next start in this workspace. */
+	if (con->cfg.layout_path != NULL) {
+		gs.n = con->grid_n;
+		gs.zoom = con->grid_zoom;
+		gs.open = con->grid_open;
+		if (grid_state_save(con->cfg.layout_path, con->cfg.workspace,
+		    &gs, &cause) != 0) {
+			log_warn("the layout: %s", cause);
+			free(cause);
+		}
+	}
 	ui_free(con->ui);
 	for (size_t i = 0; i < con->nsessions; i++)
 		console_session_free(con, con->sessions[i]);
@@ -1212,6 +1245,8 @@ console_free(struct console *con)
 	}
 	evcache_free(con->cache);
 	free((char *)con->cfg.endpoint);
+	free((char *)con->cfg.layout_path);
+	free((char *)con->cfg.workspace);
 	free(con->want_open);
 	free(con);
 }

@@ -63,6 +63,8 @@ struct console {
 	int64_t			 clock_us;	/* tests: fixed; 0: real */
 	int64_t			 notified_us;	/* last bell or OSC 9 */
 	int			 grid_n;	/* last grid size */
+	int			 grid_zoom;	/* last grid zoomed */
+	int			 grid_open;	/* a grid pane exists */
 	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */
 	/* A replay open: the header counts its session as at the playhead

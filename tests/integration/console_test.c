@@ -11,9 +11,13 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -292,6 +296,7 @@ forget_sessions(void)
 
 static struct console *start(struct loop *, int, enum ui_clipboard,
 		    enum ui_notify);
+static const char	*layout_path, *workspace;	/* start() uses */
 
 /* What the backend wrote between frames since the last call. */
 static char *
@@ -419,6 +424,96 @@ test_emitted(struct loop *loop)
 	console_free(con);
 }
 
+/* The file's contents, or "" if none.  Caller frees. */
+static char *
+slurp(const char *path)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+
+	buf_init(&b, 1 << 20);
+	if (io_read_file(path, 1 << 20, &b, &cause) != 0 || b.data == NULL) {
+		free(cause);
+		buf_clear(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* The grid layout is kept per workspace in a state file. */
+static void
+test_layout(struct loop *loop)
+{
+	struct console	*con;
+	struct stat	 sb;
+	char		 dir[] = "/tmp/ph-layout-XXXXXX", *path, *s0, *s1, *s;
+	char		*cause = NULL;
+
+	if (mkdtemp(dir) == NULL) {
+		diag("mkdtemp: %s", strerror(errno));
+		exit(1);
+	}
+	xasprintf(&path, "%s/layout", dir);
+	layout_path = path;
+	workspace = "ctx-a";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s0 = screen(con);
+	ok(strstr(s0, "sort STATE") != NULL, "no layout saved: the fleet");
+	keys(con, ":grid 6", 1);
+	keys(con, "Enter l z", 0);
+	s1 = screen(con);
+	console_free(con);
+	s = slurp(path);
+	is_str(s, "grid\t6\t1\t1\tctx-a\n", "at exit the grid layout is "
+	    "saved for the workspace");
+	free(s);
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+	    "in a file of mode 0600");
+
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s1, "the next start there shows the same 6-pane grid, "
+	    "zoomed");
+	free(s);
+	keys(con, "z", 0);
+	s = screen(con);
+	ok(strstr(s, "sort STATE") == NULL && strcmp(s, s1) != 0,
+	    "z unzooms it (still the grid)");
+	free(s);
+	console_free(con);
+
+	workspace = "ctx-b";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s0, "another workspace starts on the fleet");
+	free(s);
+	keys(con, ":grid 2", 1);
+	keys(con, "Enter", 0);
+	keys(con, ":sessions", 1);
+	keys(con, "Enter", 0);
+	console_free(con);
+	s = slurp(path);
+	is_str(s, "grid\t6\t0\t1\tctx-a\ngrid\t2\t0\t0\tctx-b\n",
+	    "each workspace keeps its own line");
+	free(s);
+
+	s = "grid\t7\t0\t1\tctx-a\n\033[2J\tjunk\ngrid\t4\t0\t1\n";
+	if (io_write_file(path, s, strlen(s), &cause) != 0)
+		free(cause);
+	workspace = "ctx-a";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s0, "a damaged layout file is ignored");
+	free(s);
+	console_free(con);
+	free(s0);
+	free(s1);
+	unlink(path);
+	rmdir(dir);
+	layout_path = workspace = NULL;
+	free(path);
+}
+
 /* A console over the recorded sessions. */
 static struct console *
 start(struct loop *loop, int readonly, enum ui_clipboard clip,
@@ -435,6 +530,8 @@ start(struct loop *loop, int readonly, enum ui_clipboard clip,
 	char				*cause = NULL;
 
 	uo.readonly = readonly;
+	cfg.layout_path = layout_path;
+	cfg.workspace = workspace;
 	uo.clipboard = clip;
 	uo.notify = notify;
 	host.load = host_load;
@@ -559,6 +656,7 @@ main(void)
 	golden(con, "fleet-readonly");
 	console_free(con);
 	test_emitted(loop);
+	test_layout(loop);
 	loop_free(loop);
 	for (size_t i = 0; i < nsends; i++)
 		free(sends[i]);
