@@ -103,6 +103,16 @@ console_status(struct console *con, const struct console_session *cs)
 	return CONSOLE_RUNNING;
 }
 
+/* What y copies for a session: its id. */
+int
+console_copy_id(const struct console_session *cs, char *buf, size_t size)
+{
+	if (cs == NULL)
+		return 0;
+	str_lcpy(buf, cs->id, size);
+	return 1;
+}
+
 /* An event body from the cache. */
 struct api_event *
 console_body(struct console *con, struct console_session *cs, uint32_t idx)

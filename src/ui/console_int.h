@@ -73,6 +73,9 @@ struct console {
 	struct console_session	*replay_at;
 };
 
+/* y on a session (NULL: none): its id into buf; 1 if any. */
+int		 console_copy_id(const struct console_session *, char *,
+		    size_t);
 /* Copy a state into a session; clear what it holds. */
 void		 console_session_state(struct console_session *,
 		    const struct console_state *);

@@ -612,12 +612,7 @@ fleet_free(struct pane *p)
 static int
 fleet_copy(struct pane *p, char *buf, size_t size)
 {
-	struct console_session	*cs = fleet_selected(p->data);
-
-	if (cs == NULL)
-		return 0;
-	str_lcpy(buf, cs->id, size);
-	return 1;
+	return console_copy_id(fleet_selected(p->data), buf, size);
 }
 
 static const struct pane_ops fleet_ops = {

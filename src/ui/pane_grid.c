@@ -214,12 +214,7 @@ grid_free(struct pane *p)
 static int
 grid_copy(struct pane *p, char *buf, size_t size)
 {
-	struct console_session	*cs = grid_focused(p->data);
-
-	if (cs == NULL)
-		return 0;
-	str_lcpy(buf, cs->id, size);
-	return 1;
+	return console_copy_id(grid_focused(p->data), buf, size);
 }
 
 static const struct pane_ops grid_ops = {
