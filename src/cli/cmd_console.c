@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/loop.h"
+#include "base/paths.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
 #include "cli/conf.h"
@@ -45,6 +47,7 @@ cmd_console_exec(struct cmd_globals *g, int argc, char **argv)
 	struct store		*st;
 	struct chost		*h;
 	char			*cause = NULL, *demo_argv[] = { "demo", NULL };
+	char			*state, *layout = NULL;
 	int			 rv;
 
 	if (argc > 2)
@@ -74,6 +77,17 @@ cmd_console_exec(struct cmd_globals *g, int argc, char **argv)
 	/* The harness socket's path says nothing useful: "local". */
 	cc.endpoint = strncmp(api_client_url(c.client), "unix:", 5) == 0 ?
 	    "local harness" : api_client_url(c.client);
+	/* The grid layout, per workspace, in the state directory. */
+	state = paths_state_dir();
+	if (paths_private_dir(state, &cause) == 0) {
+		xasprintf(&layout, "%s/layout", state);
+		cc.layout_path = layout;
+		cc.workspace = g->context != NULL ? g->context : cc.endpoint;
+	} else {
+		log_warn("the layout is not kept: %s", cause);
+		free(cause);
+	}
+	free(state);
 	h = chost_create(c.loop, st, c.client);
 	if (chost_open(h, &uo, km, &cc, &cause) != 0) {
 		fprintf(stderr, "pilothouse: %s\n", cause);
@@ -102,5 +116,6 @@ out:
 	}
 	store_close(st);
 	connect_close(&c);
+	free(layout);
 	return rv;
 }

@@ -113,7 +113,7 @@ cmd_snapshot_exec(struct cmd_globals *g, int argc, char **argv)
 	o.uo.width = w;
 	o.uo.height = hh;
 	o.cc.endpoint = "cache";
-	o.cc.notify = UI_NOTIFY_OFF;
+	o.uo.notify = UI_NOTIFY_OFF;
 	loop = loop_create();
 	h = chost_create(loop, o.st, NULL);
 	if (limit >= 0)

@@ -337,15 +337,8 @@ static int
 tail_known(struct stream *s, const char *id, void *arg)
 {
 	struct tail	*t = arg;
-	int64_t		 seq;
-	char		*cause = NULL;
-	int		 r;
 
-	/* On a cache error, deliver: the store ignores a repeat anyway. */
-	if ((r = store_event_find(t->store, stream_session(s), id, &seq,
-	    &cause)) < 0)
-		free(cause);
-	return r == 1;
+	return connect_known(t->store, stream_session(s), id);
 }
 
 /* A frame that was not an event: record it, say so, and carry on. */

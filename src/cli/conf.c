@@ -53,6 +53,7 @@ static const struct conf_key {
 	{ "ui", "ascii", CONF_STRING },
 	{ "ui", "mouse", CONF_STRING },
 	{ "ui", "notify", CONF_STRING },
+	{ "ui", "clipboard", CONF_STRING },
 	{ "ui", "stall", CONF_STRING },
 	{ "ui", "header", CONF_STRING },
 	{ "ui", "hints", CONF_STRING },

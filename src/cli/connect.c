@@ -223,6 +223,21 @@ connect_send(const struct cmd_globals *g, const char *session,
 	return CMD_EXIT_OK;
 }
 
+/* Is the event in the cache already?  (Resuming: see stream.h.) */
+int
+connect_known(struct store *st, const char *session, const char *id)
+{
+	int64_t	 seq;
+	char	*cause = NULL;
+	int	 r;
+
+	if ((r = store_event_find(st, session, id, &seq, &cause)) < 0) {
+		log_debug("%s: %s", session, cause);
+		free(cause);
+	}
+	return r == 1;
+}
+
 /* Record and report bytes that were not an event; the stream goes on. */
 void
 connect_decode_error(struct store *st, const char *what, const char *session,

@@ -60,6 +60,10 @@ int	 connect_send(const struct cmd_globals *, const char *, json_t *);
  */
 void	 connect_decode_error(struct store *, const char *, const char *,
 	    const char *, const char *, size_t);
+/* Is the event (session, id) in the cache?  The stream manager's
+ * ops->known when resuming; a cache error answers no (the store ignores
+ * a repeat, so delivering again loses nothing). */
+int	 connect_known(struct store *, const char *, const char *);
 /* Print text from the server through base/sanitize.h, then end. */
 void	 connect_print(FILE *, const char *, const char *);
 

@@ -18,6 +18,7 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/conf.h"
+#include "cli/connect.h"
 #include "cli/console_host.h"
 #include "cli/query.h"
 #include "model/session.h"
@@ -63,6 +64,7 @@ struct chost_sess {
 	uint32_t		 n, cap;
 	struct stream		*stream;
 	int			 loading;	/* cached events still coming */
+	int			 full;		/* history marked complete */
 	/* The state, folded by the model's reducer from every event. */
 	struct model_session	 ms;
 	/* What the session object says (listing, cache). */
@@ -695,6 +697,20 @@ chost_stream_state(struct stream *st, enum stream_state state,
 	else if (state == STREAM_BACKOFF && err != NULL)
 		log_info("%s: reconnecting: %s", s->id, err->message ?
 		    err->message : "");
+	/* Live: the history is all in the cache (export need not fetch). */
+	if (state == STREAM_LIVE && !s->full) {
+		(void)store_sync_set_full(s->h->store, s->id);
+		s->full = 1;
+	}
+}
+
+/* Is the event in the cache already?  (Resuming: see stream.h.) */
+static int
+chost_stream_known(struct stream *st, const char *id, void *arg)
+{
+	struct chost_sess	*s = arg;
+
+	return connect_known(s->h->store, s->id, id);
 }
 
 /* Follow a session from where the store left off. */
@@ -1045,6 +1061,7 @@ chost_go_live(struct chost *h)
 		.preview = chost_stream_preview,
 		.decode_error = chost_stream_decode,
 		.state = chost_stream_state,
+		.known = chost_stream_known,
 	};
 	struct stream_opts		 so;
 	struct api_list			 l;
@@ -1143,7 +1160,8 @@ chost_config(const struct conf *cf, const struct cmd_globals *g,
 	uo->depth = -1;
 	uo->readonly = g->readonly;
 	cc->stall_ms = 120000;
-	cc->notify = UI_NOTIFY_BEL;
+	uo->notify = UI_NOTIFY_BEL;
+	uo->clipboard = UI_CLIPBOARD_OSC52;
 	if ((v = conf_get(cf, "ui", "theme")) != NULL)
 		uo->theme = v;
 	if ((v = conf_get(cf, "ui", "backend")) != NULL)
@@ -1178,14 +1196,25 @@ chost_config(const struct conf *cf, const struct cmd_globals *g,
 	}
 	if ((v = conf_get(cf, "ui", "notify")) != NULL) {
 		if (strcmp(v, "bel") == 0)
-			cc->notify = UI_NOTIFY_BEL;
+			uo->notify = UI_NOTIFY_BEL;
 		else if (strcmp(v, "osc9") == 0)
-			cc->notify = UI_NOTIFY_OSC9;
+			uo->notify = UI_NOTIFY_OSC9;
 		else if (strcmp(v, "off") == 0)
-			cc->notify = UI_NOTIFY_OFF;
+			uo->notify = UI_NOTIFY_OFF;
 		else {
 			xasprintf(cause, "%s: [ui] notify: \"%s\" is not bel, "
 			    "osc9 or off", conf_path(cf), v);
+			return -1;
+		}
+	}
+	if ((v = conf_get(cf, "ui", "clipboard")) != NULL) {
+		if (strcmp(v, "osc52") == 0)
+			uo->clipboard = UI_CLIPBOARD_OSC52;
+		else if (strcmp(v, "off") == 0)
+			uo->clipboard = UI_CLIPBOARD_OFF;
+		else {
+			xasprintf(cause, "%s: [ui] clipboard: \"%s\" is not "
+			    "osc52 or off", conf_path(cf), v);
 			return -1;
 		}
 	}

@@ -17,7 +17,9 @@
  *		colors = auto|none|16|256|truecolor
  *		ascii = yes|no		ASCII glyphs
  *		mouse = yes|no		mouse reporting (off by default)
- *		notify = bel|osc9|off	approvals and errors
+ *		notify = bel|osc9|off	approvals and errors (bel; at
+					most one per 10 s)
+ *		clipboard = osc52|off	y copies ids with OSC 52 (osc52)
  *		stall = SECONDS		"stalled?" after this silence (120)
  *		header = yes|no		hints = yes|no
  *	[keys]	ACTION = KEY[,KEY...]	or CONTEXT.ACTION = ... (KEYS.md)

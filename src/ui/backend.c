@@ -133,16 +133,73 @@ ui_backend_repaint(struct ui_backend *b)
 void
 ui_backend_notify(struct ui_backend *b, enum ui_notify how, const char *text)
 {
-	char	safe[UI_NOTIFY_MAX + 1];
-	size_t	n = 0;
+	char	seq[UI_NOTIFY_MAX + 8];
+	size_t	n;
 
-	if (how == UI_NOTIFY_OFF)
+	switch (how) {
+	case UI_NOTIFY_OFF:
 		return;
-	for (; *text != '\0' && n < UI_NOTIFY_MAX; text++)
+	case UI_NOTIFY_BEL:
+		b->ops->emit(b, "\007", 1);
+		return;
+	case UI_NOTIFY_OSC9:
+		break;
+	}
+	memcpy(seq, "\033]9;", 4);
+	n = 4;
+	for (; *text != '\0' && n < 4 + UI_NOTIFY_MAX; text++)
 		if (*text >= 0x20 && *text < 0x7f)
-			safe[n++] = *text;
-	safe[n] = '\0';
-	b->ops->notify(b, how, safe);
+			seq[n++] = *text;
+	seq[n++] = '\007';
+	b->ops->emit(b, seq, n);
+}
+
+/*
+ * Set the clipboard: OSC 52 with the text in base64 ("c": the
+ * clipboard selection).  Only printable ASCII is accepted, so what lands
+ * in the clipboard is exactly what the toast shows; with the clipboard
+ * off the text is checked the same way and nothing is sent.
+ */
+int
+ui_backend_copy(struct ui_backend *b, enum ui_clipboard how,
+    const char *text, char **cause)
+{
+	static const char	 al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)text;
+	char			 seq[8 + (UI_COPY_MAX + 2) / 3 * 4 + 2];
+	size_t			 len = strlen(text), n;
+	uint32_t		 v;
+
+	if (len == 0 || len > UI_COPY_MAX) {
+		xasprintf(cause, "nothing to copy (%zu bytes; at most %d)",
+		    len, UI_COPY_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] >= 0x7f) {
+			xasprintf(cause, "not copied: byte %zu is not "
+			    "printable ASCII", i);
+			return -1;
+		}
+	if (how == UI_CLIPBOARD_OFF)
+		return 0;
+	memcpy(seq, "\033]52;c;", 7);
+	n = 7;
+	for (size_t i = 0; i < len; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		seq[n++] = al[(v >> 18) & 63];
+		seq[n++] = al[(v >> 12) & 63];
+		seq[n++] = i + 1 < len ? al[(v >> 6) & 63] : '=';
+		seq[n++] = i + 2 < len ? al[v & 63] : '=';
+	}
+	seq[n++] = '\007';
+	b->ops->emit(b, seq, n);
+	return 0;
 }
 
 /* Turn mouse reporting on or off. */

@@ -16,7 +16,8 @@
  * ui_backend_present() when the canvas has dirty rows, which writes the
  * changed cells only and then cleans the canvas.  ui_backend_free()
  * restores the terminal.  Nothing is written to the terminal except by
- * present, repaint, set_mouse, notify and free.
+ * present, repaint, set_mouse, emit (a bell, OSC 9, OSC 52: built here,
+ * from sanitized text only) and free.
  */
 #ifndef PILOTHOUSE_BACKEND_H
 #define PILOTHOUSE_BACKEND_H
@@ -44,6 +45,11 @@ enum ui_notify {
 	UI_NOTIFY_OSC9		/* a desktop notification, OSC 9 */
 };
 
+enum ui_clipboard {
+	UI_CLIPBOARD_OFF,	/* y shows what it would copy */
+	UI_CLIPBOARD_OSC52	/* y sets the clipboard with OSC 52 */
+};
+
 struct ui_backend_ops {
 	const char	*name;
 	/* Take over the terminal; set b->w and b->h.  -1 with *cause. */
@@ -64,9 +70,8 @@ struct ui_backend_ops {
 			    const struct theme *);
 	/* Forget what the terminal shows; the next present sends all. */
 	void		(*repaint)(struct ui_backend *);
-	/* Ring the bell or send OSC 9 with text (printable ASCII only). */
-	void		(*notify)(struct ui_backend *, enum ui_notify,
-			    const char *);
+	/* Write bytes between frames (a sequence backend.c built). */
+	void		(*emit)(struct ui_backend *, const char *, size_t);
 	void		(*set_mouse)(struct ui_backend *, int);
 };
 
@@ -79,6 +84,7 @@ struct ui_backend {
 
 #define UI_INPUT_BATCH	64	/* events read per call */
 #define UI_NOTIFY_MAX	200	/* bytes of notification text */
+#define UI_COPY_MAX	1024	/* bytes of text y copies */
 
 /* The names of the backends built in, for messages ("ncurses, ..."). */
 const char	*ui_backend_names(void);
@@ -96,8 +102,13 @@ void		 ui_backend_resize(struct ui_backend *);
 void		 ui_backend_present(struct ui_backend *, struct canvas *,
 		    const struct theme *);
 void		 ui_backend_repaint(struct ui_backend *);
+/* Ring the bell or send OSC 9 (text cut to printable ASCII). */
 void		 ui_backend_notify(struct ui_backend *, enum ui_notify,
 		    const char *);
+/* Set the clipboard with OSC 52 (if how says so); -1 with *cause if the
+ * text is not printable ASCII of 1 to UI_COPY_MAX bytes (nothing sent). */
+int		 ui_backend_copy(struct ui_backend *, enum ui_clipboard,
+		    const char *, char **);
 void		 ui_backend_set_mouse(struct ui_backend *, int);
 
 /* The backends' ops tables (backend.c lists them). */
@@ -120,5 +131,9 @@ int		 ui_backend_text_dump(struct ui_backend *, int, struct buf *)
 		    AD_WARN_UNUSED;
 /* Number of cells the backend was asked to write so far. */
 uint64_t	 ui_backend_text_cells(struct ui_backend *);
+/* Move the bytes emitted between frames so far (bells, OSC 9, OSC 52)
+ * into a buffer (appended); -1 if it is full. */
+int		 ui_backend_text_emitted(struct ui_backend *, struct buf *)
+		    AD_WARN_UNUSED;
 
 #endif

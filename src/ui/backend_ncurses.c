@@ -433,17 +433,14 @@ nc_repaint(struct ui_backend *b)
 	clearok(curscr, TRUE);
 }
 
-/* Bell or OSC 9, written between frames. */
+/* Write a sequence between frames, past curses (which has flushed). */
 static void
-nc_notify(struct ui_backend *b, enum ui_notify how, const char *text)
+nc_emit(struct ui_backend *b, const char *seq, size_t len)
 {
 	struct nc_backend	*nb = b->data;
 
 	fflush(nb->out);
-	if (how == UI_NOTIFY_OSC9)
-		fprintf(nb->out, "\033]9;%s\007", text);
-	else
-		fputc('\007', nb->out);
+	fwrite(seq, 1, len, nb->out);
 	fflush(nb->out);
 }
 
@@ -466,6 +463,6 @@ const struct ui_backend_ops ui_backend_ncurses_ops = {
 	.resize = nc_resize,
 	.present = nc_present,
 	.repaint = nc_repaint,
-	.notify = nc_notify,
+	.emit = nc_emit,
 	.set_mouse = nc_set_mouse,
 };

@@ -8,10 +8,12 @@
 #include "base/buf.h"
 #include "base/compiler.h"
 #include "base/utf8.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "ui/backend.h"
 
 #define TEXT_MAX_QUEUE	4096	/* queued input events */
+#define TEXT_MAX_EMITTED (64 * 1024) /* bytes of sequences kept */
 
 struct text_backend {
 	struct canvas_cell	*front;		/* what was presented */
@@ -19,6 +21,7 @@ struct text_backend {
 	uint64_t		 cells;		/* cells written so far */
 	struct ui_input		*queue;		/* typed input, FIFO */
 	size_t			 qhead, qlen;
+	struct buf		 emitted;	/* bells, OSC 9, OSC 52 */
 };
 
 /*
@@ -58,6 +61,7 @@ text_open(struct ui_backend *b, char **cause)
 	b->h = b->opt.height > 0 ? b->opt.height : 24;
 	text_alloc(tb, b->w, b->h);
 	tb->queue = xreallocarray(NULL, TEXT_MAX_QUEUE, sizeof *tb->queue);
+	buf_init(&tb->emitted, TEXT_MAX_EMITTED);
 	b->data = tb;
 	return 0;
 }
@@ -70,6 +74,7 @@ text_close(struct ui_backend *b)
 
 	free(tb->front);
 	free(tb->queue);
+	buf_clear(&tb->emitted);
 	free(tb);
 }
 
@@ -155,10 +160,15 @@ text_repaint(struct ui_backend *b)
 	text_alloc(tb, tb->w, tb->h);
 }
 
-/* Notifications go nowhere. */
+/* Keep the sequence for ui_backend_text_emitted (the oldest stay when
+ * the buffer is full). */
 static void
-text_notify(struct ui_backend *b, enum ui_notify how, const char *text)
+text_emit(struct ui_backend *b, const char *seq, size_t len)
 {
+	struct text_backend	*tb = b->data;
+
+	if (buf_append(&tb->emitted, seq, len) != 0)
+		log_debug("text backend: %zu emitted bytes dropped", len);
 }
 
 /* Mouse reporting needs a terminal. */
@@ -178,7 +188,7 @@ const struct ui_backend_ops ui_backend_text_ops = {
 	.resize = text_resize,
 	.present = text_present,
 	.repaint = text_repaint,
-	.notify = text_notify,
+	.emit = text_emit,
 	.set_mouse = text_set_mouse,
 };
 
@@ -295,4 +305,18 @@ ui_backend_text_cells(struct ui_backend *b)
 	struct text_backend	*tb = b->data;
 
 	return tb->cells;
+}
+
+/* Move what was emitted between frames so far into out (appended). */
+int
+ui_backend_text_emitted(struct ui_backend *b, struct buf *out)
+{
+	struct text_backend	*tb = b->data;
+	int			 rc;
+
+	if (b->ops != &ui_backend_text_ops || tb->emitted.len == 0)
+		return 0;
+	rc = buf_append(out, tb->emitted.data, tb->emitted.len);
+	buf_reset(&tb->emitted);
+	return rc;
 }

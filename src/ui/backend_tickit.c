@@ -494,16 +494,13 @@ tk_repaint(struct ui_backend *b)
 	tk_front_reset(tb, tb->w, tb->h);
 }
 
-/* Bell or OSC 9. */
+/* Write a sequence between frames. */
 static void
-tk_notify(struct ui_backend *b, enum ui_notify how, const char *text)
+tk_emit(struct ui_backend *b, const char *seq, size_t len)
 {
 	struct tk_backend	*tb = b->data;
 
-	if (how == UI_NOTIFY_OSC9)
-		tickit_term_printf(tb->tt, "\033]9;%s\007", text);
-	else
-		tickit_term_print(tb->tt, "\007");
+	tickit_term_printn(tb->tt, seq, len);
 	tickit_term_flush(tb->tt);
 }
 
@@ -529,6 +526,6 @@ const struct ui_backend_ops ui_backend_tickit_ops = {
 	.resize = tk_resize,
 	.present = tk_present,
 	.repaint = tk_repaint,
-	.notify = tk_notify,
+	.emit = tk_emit,
 	.set_mouse = tk_set_mouse,
 };

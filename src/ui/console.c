@@ -11,10 +11,12 @@
 
 #include "base/clock.h"
 #include "base/compiler.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "ui/console_int.h"
 #include "ui/draw.h"
+#include "ui/grid_state.h"
 #include "ui/pane_help.h"
 #include "ui/pane_prompt.h"
 #include "ui/width.h"
@@ -99,6 +101,16 @@ console_status(struct console *con, const struct console_session *cs)
 	if (last > 0 && console_now_us(con) - last > con->cfg.stall_ms * 1000)
 		return CONSOLE_STALLED;
 	return CONSOLE_RUNNING;
+}
+
+/* What y copies for a session: its id. */
+int
+console_copy_id(const struct console_session *cs, char *buf, size_t size)
+{
+	if (cs == NULL)
+		return 0;
+	str_lcpy(buf, cs->id, size);
+	return 1;
 }
 
 /* An event body from the cache. */
@@ -470,14 +482,21 @@ console_set_state(struct console *con, const char *id,
 	console_session_state(cs, st);
 	if (st->status != CONSOLE_RUNNING)
 		cs->interrupted = 0;
-	/* Notify on new approvals and new errors (configurable). */
-	if (cs->has_state && cs->npending > oldpending) {
+	/*
+	 * Notify ([ui] notify) on a new approval or a new error, not for
+	 * what a session's first state (its history) already holds, and
+	 * at most once per CONSOLE_NOTIFY_GAP_US so a burst rings once.
+	 */
+	msg[0] = '\0';
+	if (cs->has_state && cs->npending > oldpending)
 		snprintf(msg, sizeof msg, "pilothouse: %s needs approval",
 		    cs->st.title != NULL ? cs->st.title : cs->id);
-		ui_notify(con->ui, msg);
-	} else if (cs->has_state && st->errors > old.errors) {
+	else if (cs->has_state && st->errors > old.errors)
 		snprintf(msg, sizeof msg, "pilothouse: error in %s",
 		    cs->st.title != NULL ? cs->st.title : cs->id);
+	if (msg[0] != '\0' && (con->notified_us == 0 ||
+	    console_now_us(con) - con->notified_us >= CONSOLE_NOTIFY_GAP_US)) {
+		con->notified_us = console_now_us(con);
 		ui_notify(con->ui, msg);
 	}
 	cs->has_state = 1;
@@ -1160,8 +1179,9 @@ console_create(struct loop *loop, const struct ui_options *uo,
     struct keymap *km, const struct console_config *cfg,
     const struct console_host *host, char **cause)
 {
-	struct console	*con;
-	struct ui_hooks	 hooks;
+	struct console		*con;
+	struct ui_hooks		 hooks;
+	struct grid_state	 gs;
 
 	con = xcalloc(1, sizeof *con);
 	con->loop = loop;
@@ -1169,7 +1189,19 @@ console_create(struct loop *loop, const struct ui_options *uo,
 	con->cfg = *cfg;
 	con->cfg.endpoint = cfg->endpoint != NULL ? xstrdup(cfg->endpoint) :
 	    NULL;
-	con->grid_n = 4;
+	con->cfg.layout_path = NULL;
+	con->cfg.workspace = NULL;
+	if (cfg->layout_path != NULL && cfg->workspace != NULL) {
+		con->cfg.layout_path = xstrdup(cfg->layout_path);
+		con->cfg.workspace = xstrdup(cfg->workspace);
+	}
+	gs.n = 4;
+	gs.zoom = gs.open = 0;
+	if (con->cfg.layout_path != NULL)
+		(void)grid_state_load(con->cfg.layout_path,
+		    con->cfg.workspace, &gs);
+	con->grid_n = gs.n;
+	con->grid_zoom = gs.zoom;
 	memset(&hooks, 0, sizeof hooks);
 	hooks.arg = con;
 	hooks.header = console_header;
@@ -1181,11 +1213,15 @@ console_create(struct loop *loop, const struct ui_options *uo,
 	if ((con->ui = ui_create(loop, uo, km, &hooks, cause)) == NULL) {
 		evcache_free(con->cache);
 		free((char *)con->cfg.endpoint);
+		free((char *)con->cfg.layout_path);
+		free((char *)con->cfg.workspace);
 		free(con);
 		return NULL;
 	}
 	con->fleet = pane_fleet_create(con);
 	ui_push(con->ui, con->fleet);
+	if (gs.open)
+		ui_push(con->ui, pane_grid_create(con, con->grid_n));
 	return con;
 }
 
@@ -1193,8 +1229,22 @@ console_create(struct loop *loop, const struct ui_options *uo,
 void
 console_free(struct console *con)
 {
+	struct grid_state	 gs;
+	char			*cause = NULL;
+
 	if (con == NULL)
 		return;
+	/* Remember the grid layout for the next start in this workspace. */
+	if (con->cfg.layout_path != NULL) {
+		gs.n = con->grid_n;
+		gs.zoom = con->grid_zoom;
+		gs.open = con->grid_open;
+		if (grid_state_save(con->cfg.layout_path, con->cfg.workspace,
+		    &gs, &cause) != 0) {
+			log_warn("the layout: %s", cause);
+			free(cause);
+		}
+	}
 	ui_free(con->ui);
 	for (size_t i = 0; i < con->nsessions; i++)
 		console_session_free(con, con->sessions[i]);
@@ -1205,6 +1255,8 @@ console_free(struct console *con)
 	}
 	evcache_free(con->cache);
 	free((char *)con->cfg.endpoint);
+	free((char *)con->cfg.layout_path);
+	free((char *)con->cfg.workspace);
 	free(con->want_open);
 	free(con);
 }

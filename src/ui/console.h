@@ -112,7 +112,10 @@ struct console_host {
 struct console_config {
 	const char	*endpoint;	/* shown in the header */
 	int64_t		 stall_ms;	/* "stalled?" after this silence */
-	enum ui_notify	 notify;
+	/* The grid layout is kept per workspace in layout_path (see
+	 * grid_state.h), read at start and written at exit; NULL: not. */
+	const char	*layout_path;
+	const char	*workspace;	/* the context, else the endpoint */
 };
 
 struct console;

@@ -19,6 +19,7 @@
 #define CONSOLE_CACHE_SLOTS	1024	/* bodies kept for drawing */
 #define CONSOLE_MAX_SENDS	256	/* sends awaiting an answer */
 #define CONSOLE_SUMMARY_MAX	256	/* bytes of a tool call summary */
+#define CONSOLE_NOTIFY_GAP_US	(10 * 1000000) /* one bell per 10 s */
 
 struct console_session {
 	struct console		*con;
@@ -60,7 +61,10 @@ struct console {
 	size_t			 nsends;
 	uint64_t		 next_token;
 	int64_t			 clock_us;	/* tests: fixed; 0: real */
+	int64_t			 notified_us;	/* last bell or OSC 9 */
 	int			 grid_n;	/* last grid size */
+	int			 grid_zoom;	/* last grid zoomed */
+	int			 grid_open;	/* a grid pane exists */
 	char			*want_open;	/* open it once it appears */
 	struct pane		*fleet;		/* the root pane */
 	/* A replay open: the header counts its session as at the playhead
@@ -69,6 +73,9 @@ struct console {
 	struct console_session	*replay_at;
 };
 
+/* y on a session (NULL: none): its id into buf; 1 if any. */
+int		 console_copy_id(const struct console_session *, char *,
+		    size_t);
 /* Copy a state into a session; clear what it holds. */
 void		 console_session_state(struct console_session *,
 		    const struct console_state *);

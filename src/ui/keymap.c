@@ -58,6 +58,8 @@ static const struct {
 	[UI_ACT_COMMAND] = { "command", "command",
 	    "Command mode with completion (:sessions :approvals :grid "
 	    ":open :replay :new :theme :audit :sql :q)" },
+	[UI_ACT_COPY] = { "copy", "copy",
+	    "Copy the selected id (OSC 52 with [ui] clipboard = osc52)" },
 	[UI_ACT_REPAINT] = { "repaint", "repaint",
 	    "Repaint the whole screen" },
 	[UI_ACT_REFRESH] = { "refresh", "refresh",
@@ -238,6 +240,7 @@ static const struct {
 	{ UI_CTX_GLOBAL, ":", UI_ACT_COMMAND, 0, H },
 	{ UI_CTX_GLOBAL, "C-l", UI_ACT_REPAINT, 0, 0 },
 	{ UI_CTX_GLOBAL, "R", UI_ACT_REFRESH, 0, 0 },
+	{ UI_CTX_GLOBAL, "y", UI_ACT_COPY, 0, 0 },
 	{ UI_CTX_GLOBAL, "!", UI_ACT_ATTENTION, 0, H },
 	{ UI_CTX_GLOBAL, "j", UI_ACT_DOWN, 0, 0 },
 	{ UI_CTX_GLOBAL, "Down", UI_ACT_DOWN, 0, 0 },

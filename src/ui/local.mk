@@ -7,6 +7,7 @@ src_libpilothouse_a_SOURCES += \
 	%reldir%/console.c %reldir%/console.h %reldir%/console_int.h \
 	%reldir%/draw.c %reldir%/draw.h \
 	%reldir%/evcache.c %reldir%/evcache.h \
+	%reldir%/grid_state.c %reldir%/grid_state.h \
 	%reldir%/key.c %reldir%/key.h \
 	%reldir%/keymap.c %reldir%/keymap.h \
 	%reldir%/layout.c %reldir%/layout.h \

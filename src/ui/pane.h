@@ -44,6 +44,9 @@ struct pane_ops {
 	void		(*mouse)(struct pane *, const struct ui_input *);
 	/* The breadcrumb for this pane ("fleet"), into buf. */
 	void		(*crumb)(struct pane *, char *, size_t);
+	/* What y copies (the selection's id), into buf; 1 if any.  The
+	 * ui sends printable ASCII only.  May be NULL. */
+	int		(*copy)(struct pane *, char *, size_t);
 	/* Text on the right of the status line, into buf; may be NULL. */
 	void		(*status)(struct pane *, char *, size_t);
 	void		(*free)(struct pane *);

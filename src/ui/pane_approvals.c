@@ -354,11 +354,24 @@ appr_free(struct pane *p)
 	free(p);
 }
 
+/* y: the selected pending call's event id. */
+static int
+appr_copy(struct pane *p, char *buf, size_t size)
+{
+	struct approvals	*ap = p->data;
+
+	if (ap->sel >= ap->n)
+		return 0;
+	str_lcpy(buf, ap->items[ap->sel].pd->event_id, size);
+	return 1;
+}
+
 static const struct pane_ops appr_ops = {
 	.name = "approvals",
 	.contexts = appr_contexts,
 	.draw = appr_draw,
 	.action = appr_action,
+	.copy = appr_copy,
 	.crumb = appr_crumb,
 	.status = appr_status,
 	.free = appr_free,

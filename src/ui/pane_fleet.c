@@ -608,12 +608,20 @@ fleet_free(struct pane *p)
 	free(p);
 }
 
+/* y: the selected session's id. */
+static int
+fleet_copy(struct pane *p, char *buf, size_t size)
+{
+	return console_copy_id(fleet_selected(p->data), buf, size);
+}
+
 static const struct pane_ops fleet_ops = {
 	.name = "fleet",
 	.contexts = fleet_contexts,
 	.draw = fleet_draw,
 	.action = fleet_action,
 	.mouse = fleet_mouse,
+	.copy = fleet_copy,
 	.crumb = fleet_crumb,
 	.status = fleet_status,
 	.free = fleet_free,

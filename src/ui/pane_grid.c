@@ -145,17 +145,17 @@ grid_action(struct pane *p, enum ui_action a, int arg)
 			g->focus = arg - 1;
 		return 1;
 	case UI_ACT_ZOOM:
-		g->zoom = !g->zoom;
+		g->zoom = g->con->grid_zoom = !g->zoom;
 		return 1;
 	case UI_ACT_LAYOUT_NEXT:
 	case UI_ACT_LAYOUT_PREV:
 		g->n = layout_grid_step(g->n, a == UI_ACT_LAYOUT_NEXT ? 1 : -1);
 		g->con->grid_n = g->n;
-		g->zoom = 0;
+		g->zoom = g->con->grid_zoom = 0;
 		return 1;
 	case UI_ACT_BACK:
 		if (g->zoom) {
-			g->zoom = 0;
+			g->zoom = g->con->grid_zoom = 0;
 			return 1;
 		}
 		return 0;
@@ -202,6 +202,7 @@ grid_free(struct pane *p)
 {
 	struct grid	*g = p->data;
 
+	g->con->grid_open = 0;
 	for (int t = 0; t < LAYOUT_MAX_TILES; t++)
 		if (g->tiles[t] != NULL)
 			g->tiles[t]->ops->free(g->tiles[t]);
@@ -209,11 +210,19 @@ grid_free(struct pane *p)
 	free(p);
 }
 
+/* y: the focused tile's session id. */
+static int
+grid_copy(struct pane *p, char *buf, size_t size)
+{
+	return console_copy_id(grid_focused(p->data), buf, size);
+}
+
 static const struct pane_ops grid_ops = {
 	.name = "grid",
 	.contexts = grid_contexts,
 	.draw = grid_draw,
 	.action = grid_action,
+	.copy = grid_copy,
 	.crumb = grid_crumb,
 	.free = grid_free,
 };
@@ -228,6 +237,9 @@ pane_grid_create(struct console *con, int n)
 	g = xcalloc(1, sizeof *g);
 	g->con = con;
 	g->n = n;
+	g->zoom = con->grid_zoom;
+	con->grid_n = n;
+	con->grid_open = 1;
 	p = pane_create(con->ui, &grid_ops, g, 0);
 	return p;
 }

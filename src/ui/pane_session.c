@@ -1533,11 +1533,26 @@ sess_free(struct pane *p)
 	free(p);
 }
 
+/* y: the selected event's id, else the session's. */
+static int
+sess_copy(struct pane *p, char *buf, size_t size)
+{
+	struct sess		*s = p->data;
+	struct api_event	*ev = NULL;
+
+	if (s->sel < timeline_rows(s->cs->tl, &s->view))
+		ev = console_body(s->con, s->cs, timeline_row_event(s->cs->tl,
+		    &s->view, s->sel));
+	str_lcpy(buf, ev != NULL && ev->id != NULL ? ev->id : s->cs->id, size);
+	return 1;
+}
+
 static const struct pane_ops sess_ops = {
 	.name = "session",
 	.contexts = sess_contexts,
 	.draw = sess_draw,
 	.action = sess_action,
+	.copy = sess_copy,
 	.crumb = sess_crumb,
 	.status = sess_status,
 	.free = sess_free,

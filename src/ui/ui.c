@@ -419,13 +419,33 @@ ui_draw_hints(struct ui *ui, const struct canvas_region *rg)
 	}
 }
 
+
+/*
+ * Below 80x24 the views are not drawn: short centred lines say what size
+ * is needed and what the terminal is, readable down to 16 columns.
+ */
+static void
+ui_draw_too_small(const struct canvas_region *all, int w, int h)
+{
+	char	lines[3][32];
+	int	y;
+
+	snprintf(lines[0], sizeof lines[0], "too small");
+	snprintf(lines[1], sizeof lines[1], "need %dx%d", LAYOUT_MIN_WIDTH,
+	    LAYOUT_MIN_HEIGHT);
+	snprintf(lines[2], sizeof lines[2], "this is %dx%d", w, h);
+	canvas_fill(all, 0, 0, w, h, UI_STYLE_NORMAL);
+	y = h > 3 ? (h - 3) / 2 : 0;
+	for (int i = 0; i < 3 && y + i < h; i++)
+		draw_text(all, AD_MAX(0, (w - (int)strlen(lines[i])) / 2),
+		    y + i, w, UI_STYLE_ERROR, lines[i]);
+}
 /* Draw and present a frame, if anything is dirty. */
 void
 ui_frame(struct ui *ui)
 {
 	struct pane_frame	 f;
 	struct canvas_region	 all, rg;
-	char			 msg[128];
 	int			 first = 0, w, h;
 
 	if (!ui->dirty)
@@ -441,10 +461,7 @@ ui_frame(struct ui *ui)
 	canvas_region_init(&all, ui->canvas);
 	canvas_set_cursor(ui->canvas, 0, 0, 0);
 	if (ui->layout.too_small) {
-		canvas_fill(&all, 0, 0, w, h, UI_STYLE_NORMAL);
-		snprintf(msg, sizeof msg, "pilothouse needs %dx%d (this is "
-		    "%dx%d)", LAYOUT_MIN_WIDTH, LAYOUT_MIN_HEIGHT, w, h);
-		draw_text(&all, 0, 0, w, UI_STYLE_ERROR, msg);
+		ui_draw_too_small(&all, w, h);
 		ui_backend_present(ui->backend, ui->canvas, ui->theme);
 		return;
 	}
@@ -565,6 +582,7 @@ static void
 ui_default_action(struct ui *ui, enum ui_action a, int arg)
 {
 	struct pane	*p;
+	char		 text[UI_COPY_MAX + 1];
 
 	switch (a) {
 	case UI_ACT_HELP:
@@ -589,6 +607,14 @@ ui_default_action(struct ui *ui, enum ui_action a, int arg)
 		p = pane_prompt_create(ui, ":", "", 0, ui_command_submit,
 		    NULL, ui_command_complete, ui);
 		ui_push(ui, p);
+		break;
+	case UI_ACT_COPY:
+		p = ui_top(ui);
+		if (p == NULL || p->ops->copy == NULL ||
+		    !p->ops->copy(p, text, sizeof text))
+			ui_toast(ui, 1, "nothing to copy here");
+		else
+			ui_copy(ui, text);
 		break;
 	case UI_ACT_REPAINT:
 		ui_backend_repaint(ui->backend);
@@ -666,6 +692,26 @@ void
 ui_notify(struct ui *ui, const char *text)
 {
 	ui_backend_notify(ui->backend, ui->opt.notify, text);
+}
+
+/*
+ * Copy an id: OSC 52 if [ui] clipboard allows it, else the toast shows
+ * it for the terminal's own selection.  Anything but printable ASCII is
+ * refused (event ids come from the server).
+ */
+void
+ui_copy(struct ui *ui, const char *text)
+{
+	char	*cause = NULL;
+
+	if (ui_backend_copy(ui->backend, ui->opt.clipboard, text,
+	    &cause) != 0) {
+		ui_toast(ui, 1, "%s", cause);
+		free(cause);
+	} else if (ui->opt.clipboard == UI_CLIPBOARD_OFF)
+		ui_toast(ui, 0, "%s (clipboard off: [ui] clipboard)", text);
+	else
+		ui_toast(ui, 0, "copied %s", text);
 }
 
 /* Switch themes. */

@@ -45,6 +45,7 @@ struct ui_options {
 	int		 mouse;
 	int		 readonly;	/* refuse steering */
 	enum ui_notify	 notify;	/* approvals and errors */
+	enum ui_clipboard clipboard;	/* y: OSC 52 or off */
 	int		 no_header;
 	int		 no_hints;
 	int		 width, height;	/* text backend */
@@ -102,6 +103,8 @@ void		 ui_toast(struct ui *, int, const char *, ...)
 		    AD_PRINTFLIKE(3, 4);
 /* Bell or OSC 9, as configured (approvals and errors). */
 void		 ui_notify(struct ui *, const char *);
+/* Copy text (an id) to the clipboard as configured, with a toast. */
+void		 ui_copy(struct ui *, const char *);
 /* Load and use another theme; -1 with *cause (the old one stays). */
 int		 ui_set_theme(struct ui *, const char *, char **)
 		    AD_WARN_UNUSED;

@@ -80,8 +80,19 @@ for b in $backends; do
 	tmux_wait 5 "probe ready size 120x40"
 	ok $? "$b: a resize relayouts at once"
 	tm resize-window -t t -x 60 -y 20
-	tmux_wait 5 "pilothouse needs 80x24"
+	tmux_wait 5 "need 80x24"
 	ok $? "$b: below 80x24 it asks for room"
+	tmux_has "this is 60x20"
+	ok $? "$b: and says how big the terminal is"
+	tm resize-window -t t -x 79 -y 24
+	tmux_wait 5 "this is 79x24"
+	ok $? "$b: one column short is too small"
+	tm resize-window -t t -x 16 -y 5
+	tmux_wait 5 "this is 16x5"
+	ok $? "$b: the message stays whole in 16 columns"
+	tm resize-window -t t -x 80 -y 24
+	tmux_wait 5 "probe ready size 80x24"
+	ok $? "$b: 80x24 is enough for the layout"
 	tm resize-window -t t -x 100 -y 30
 	tmux_wait 5 "probe ready size 100x30"
 	ok $? "$b: and comes back"

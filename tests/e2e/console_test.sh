@@ -3,8 +3,11 @@
 # against the local harness and its demos, with both backends: the fleet
 # shows every demo session; "!" then "a" approves a pending call and the
 # harness records the user.tool_confirmation; "s" steers; Esc in the
-# attach view interrupts; a resize keeps the layout; "q" restores the
-# terminal; hostile event text never reaches the terminal raw.
+# attach view interrupts; "y" writes the selected id as OSC 52; C-l
+# repaints over stray output; ":new" creates a session; a resize keeps
+# the layout; "q" restores the terminal; hostile event text never
+# reaches the terminal raw; a session the console followed exports
+# from the cache alone.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/lib-tmux.sh"
 . "$top_srcdir/tests/integration/harness_lib.sh"
@@ -98,7 +101,49 @@ for b in $backends; do
 	ok $? "$b: s sends a user.message"
 	tmux_wait 20 "hello from $b"
 	ok $? "$b: the echo comes back on screen"
+
+	# y copies the selected event's id with OSC 52 ([ui] clipboard
+	# defaults to osc52): exactly that id, base64, in the bytes written.
+	tmux_keys y
+	tmux_wait 10 "copied sevt_"
+	ok $? "$b: y says what it copied"
+	copied=$(grep -aoE "$(printf '\033')\\]52;c;[A-Za-z0-9+/=]+$(printf '\007')" \
+	    "$T/raw" | tail -n 1 | cut -d';' -f3 | tr -d '\007' | base64 -d)
+	case "$copied" in
+	sevt_*) has_event "$ECHO" ".id == \"$copied\""
+		ok $? "$b: y wrote OSC 52 with an event id of the session ($copied)" ;;
+	*)	ok 1 "$b: y wrote OSC 52 with an event id: got \"$copied\"" ;;
+	esac
+	tmux_has "copied $copied"
+	ok $? "$b: the toast names the same id"
+
+	# C-l repaints: text written behind the console's back goes away.
+	tmux_screen | sed -n 2,38p > "$T/before"	# the session's body
+	printf 'GARBAGE-%s' "$b" > "$(tm display -p -t t '#{pane_tty}')"
+	tmux_wait 5 "GARBAGE-$b"
+	tmux_keys C-l
+	wait_for 5 sh -c "! \"$TMUX_BIN\" -L \"$TSOCK\" capture-pane -p -t t | grep -qF GARBAGE-$b"
+	ok $? "$b: C-l repaints over stray output"
+	wait_for 5 sh -c "\"$TMUX_BIN\" -L \"$TSOCK\" capture-pane -p -t t | sed -n 2,38p | cmp -s - '$T/before'"
+	r=$?
+	[ $r -eq 0 ] || tmux_screen | sed -n 2,38p | diff "$T/before" - |
+	    sed 's/^/# /'
+	ok $r "$b: and the session is drawn as it was"
 	tmux_keys q
+
+	# :new AGENT ENVIRONMENT TITLE creates a session.
+	agent=$(c "http://h/v1/agents?limit=100" | jq -r '.data[0].id')
+	env=$(c "http://h/v1/environments?limit=100" | jq -r '.data[0].id')
+	tmux_keys :
+	tm send-keys -t t -l "new $agent $env made by $b"
+	tmux_keys Enter
+	tmux_wait 10 "created sesn_"
+	ok $? "$b: :new says it created a session"
+	c "http://h/v1/sessions?limit=1000" | jq -e --arg t "made by $b" \
+	    --arg a "$agent" '[.data[] | select(.title == $t and ((.agent | objects | .id) // .agent) == $a)] | length == 1' >/dev/null
+	ok $? "$b: the harness has it, from that agent, with the title"
+	tmux_wait 10 "made by $b"
+	ok $? "$b: and the fleet shows it"
 
 	# Esc in the attach view interrupts a running turn, with a hint.
 	n=$(count_events "$SLEEP" '.type == "user.interrupt"')
@@ -150,6 +195,10 @@ for b in $backends; do
 	raw="$T/raw"
 	! grep -qaF "$(printf '\033]52')" "$raw"
 	ok $? "$b: no OSC 52 reaches the terminal"
+	n=$(c "http://h/v1/sessions/$HOSTILE/events?limit=1000" | jq '.data | length')
+	"$PILOTHOUSE" --api-url http://127.0.0.1:1 export "$HOSTILE" >"$T/exp" 2>"$T/experr"
+	is "$?" 0 "$b: the console cached the whole history: export needs no API"
+	is "$(wc -l < "$T/exp")" "$n" "$b: all $n events"
 	! grep -qaF "$(printf '\033]2;')" "$raw"
 	ok $? "$b: no title change"
 	! grep -qaF "$(printf '\033[9999')" "$raw"

@@ -11,9 +11,13 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -290,21 +294,246 @@ forget_sessions(void)
 	nsessions = 0;
 }
 
+static struct console *start(struct loop *, int, enum ui_clipboard,
+		    enum ui_notify);
+static const char	*layout_path, *workspace;	/* start() uses */
+
+/* What the backend wrote between frames since the last call. */
+static char *
+emitted(struct console *con)
+{
+	struct buf	b;
+
+	buf_init(&b, 1 << 20);
+	if (ui_backend_text_emitted(ui_backend(console_ui(con)), &b) != 0)
+		exit(1);
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_steal(&b, NULL);
+}
+
+/* "ESC ] 52 ; c ; base64(text) BEL", computed here independently. */
+static char *
+osc52(const char *text)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+				    "klmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)text;
+	size_t			 len = strlen(text), o;
+	char			*out = xmalloc(len * 2 + 16);
+
+	o = (size_t)sprintf(out, "\033]52;c;");
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned long	v = (unsigned long)p[i] << 16 |
+		    (i + 1 < len ? (unsigned long)p[i + 1] << 8 : 0) |
+		    (i + 2 < len ? p[i + 2] : 0);
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[o++] = '\a';
+	out[o] = '\0';
+	return out;
+}
+
+/* Is want the whole of what was emitted?  Frees got. */
+static void
+is_emitted(char *got, const char *want, const char *what)
+{
+	if (!ok(strcmp(got, want) == 0, "%s", what)) {
+		for (char *c = got; *c != '\0'; c++)
+			if (*c < 0x20)
+				*c = '.';
+		diag("got \"%s\"", got);
+	}
+	free(got);
+}
+
+/* y (OSC 52) and notifications (OSC 9), by the exact bytes written. */
+static void
+test_emitted(struct loop *loop)
+{
+	struct console		*con;
+	struct console_state	 st;
+	struct console_pending	 pd[2];
+	char			*want, *s;
+
+	con = start(loop, 0, UI_CLIPBOARD_OSC52, UI_NOTIFY_OSC9);
+	is_emitted(emitted(con), "", "loading history rings nothing");
+	keys(con, "y", 0);
+	want = osc52("sesn_011CZkZAtmR3yMPDzynEfix1");
+	is_emitted(emitted(con), want, "y in the fleet copies the "
+	    "selected session's id with OSC 52");
+	free(want);
+	s = screen(con);
+	ok(strstr(s, "copied sesn_011CZkZAtmR3yMPDzynEfix1") != NULL,
+	    "with a toast");
+	free(s);
+	keys(con, "Enter g y", 0);
+	want = osc52("sevt_fix10000x000000000000000");
+	is_emitted(emitted(con), want, "y in a session copies the selected "
+	    "event's id");
+	free(want);
+	ui_copy(console_ui(con), "evil\033]52;c;cG9pc29u\a");
+	is_emitted(emitted(con), "", "text with a control byte is never "
+	    "copied");
+	s = screen(con);
+	ok(strstr(s, "not printable ASCII") != NULL, "and the toast says why");
+	free(s);
+	keys(con, "q", 0);
+
+	/* A new pending call: OSC 9 with the title, controls removed. */
+	memset(&st, 0, sizeof st);
+	st.status = CONSOLE_IDLE;
+	st.title = "Fix \033]0;pwned\a the CI";
+	pd[0] = (struct console_pending){ .event_id =
+	    "sevt_fix10014x000000000000000", .seq = 14, .since_us =
+	    1763560936500000 };
+	pd[1] = (struct console_pending){ .event_id = "sevt_new1",
+	    .seq = CONSOLE_SEQ_UNKNOWN, .since_us = 1763560943000000 };
+	st.pending = pd;
+	st.npending = 2;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\033]9;pilothouse: Fix ]0;pwned the CI "
+	    "needs approval\a", "a new approval sends OSC 9, title "
+	    "sanitized");
+	st.errors = 1;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "", "an error 1 s later does not ring "
+	    "again (one per 10 s)");
+	console_set_clock(con, 1763560943710000 + 11000000);
+	st.errors = 2;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\033]9;pilothouse: error in Fix ]0;pwned "
+	    "the CI\a", "a new error 11 s later does");
+	console_free(con);
+
+	/* [ui] clipboard = off and notify = bel. */
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_BEL);
+	keys(con, "y", 0);
+	is_emitted(emitted(con), "", "clipboard off: y writes nothing");
+	s = screen(con);
+	ok(strstr(s, "sesn_011CZkZAtmR3yMPDzynEfix1 (clipboard off") != NULL,
+	    "and shows the id instead");
+	free(s);
+	st.errors = 3;
+	console_set_state(con, "sesn_011CZkZAtmR3yMPDzynEfix1", &st);
+	is_emitted(emitted(con), "\a", "notify = bel rings the bell");
+	console_free(con);
+}
+
+/* The file's contents, or "" if none.  Caller frees. */
+static char *
+slurp(const char *path)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+
+	buf_init(&b, 1 << 20);
+	if (io_read_file(path, 1 << 20, &b, &cause) != 0 || b.data == NULL) {
+		free(cause);
+		buf_clear(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* The grid layout is kept per workspace in a state file. */
+static void
+test_layout(struct loop *loop)
+{
+	struct console	*con;
+	struct stat	 sb;
+	char		 dir[] = "/tmp/ph-layout-XXXXXX", *path, *s0, *s1, *s;
+	char		*cause = NULL;
+
+	if (mkdtemp(dir) == NULL) {
+		diag("mkdtemp: %s", strerror(errno));
+		exit(1);
+	}
+	xasprintf(&path, "%s/layout", dir);
+	layout_path = path;
+	workspace = "ctx-a";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s0 = screen(con);
+	ok(strstr(s0, "sort STATE") != NULL, "no layout saved: the fleet");
+	keys(con, ":grid 6", 1);
+	keys(con, "Enter l z", 0);
+	s1 = screen(con);
+	console_free(con);
+	s = slurp(path);
+	is_str(s, "grid\t6\t1\t1\tctx-a\n", "at exit the grid layout is "
+	    "saved for the workspace");
+	free(s);
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+	    "in a file of mode 0600");
+
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s1, "the next start there shows the same 6-pane grid, "
+	    "zoomed");
+	free(s);
+	keys(con, "z", 0);
+	s = screen(con);
+	ok(strstr(s, "sort STATE") == NULL && strcmp(s, s1) != 0,
+	    "z unzooms it (still the grid)");
+	free(s);
+	console_free(con);
+
+	workspace = "ctx-b";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s0, "another workspace starts on the fleet");
+	free(s);
+	keys(con, ":grid 2", 1);
+	keys(con, "Enter", 0);
+	keys(con, ":sessions", 1);
+	keys(con, "Enter", 0);
+	console_free(con);
+	s = slurp(path);
+	is_str(s, "grid\t6\t0\t1\tctx-a\ngrid\t2\t0\t0\tctx-b\n",
+	    "each workspace keeps its own line");
+	free(s);
+
+	s = "grid\t7\t0\t1\tctx-a\n\033[2J\tjunk\ngrid\t4\t0\t1\n";
+	if (io_write_file(path, s, strlen(s), &cause) != 0)
+		free(cause);
+	workspace = "ctx-a";
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
+	s = screen(con);
+	is_str(s, s0, "a damaged layout file is ignored");
+	free(s);
+	console_free(con);
+	free(s0);
+	free(s1);
+	unlink(path);
+	rmdir(dir);
+	layout_path = workspace = NULL;
+	free(path);
+}
+
 /* A console over the recorded sessions. */
 static struct console *
-start(struct loop *loop, int readonly)
+start(struct loop *loop, int readonly, enum ui_clipboard clip,
+    enum ui_notify notify)
 {
 	static const char		*names[] = { "fix-ci", "refactor",
 	    "custom", "hello", NULL };
 	struct ui_options		 uo = { .backend = "text", .theme =
 	    "default", .depth = THEME_DEPTH_16, .width = 100, .height = 30 };
 	struct console_config		 cfg = { .endpoint = "local",
-	    .stall_ms = 120000, .notify = UI_NOTIFY_OFF };
+	    .stall_ms = 120000 };
 	struct console_host		 host = { 0 };
 	struct console			*con;
 	char				*cause = NULL;
 
 	uo.readonly = readonly;
+	cfg.layout_path = layout_path;
+	cfg.workspace = workspace;
+	uo.clipboard = clip;
+	uo.notify = notify;
 	host.load = host_load;
 	host.send = host_send;
 	host.audit = host_audit;
@@ -340,7 +569,7 @@ main(void)
 		datadir = dir;
 	}
 	loop = loop_create();
-	con = start(loop, 0);
+	con = start(loop, 0, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
 	golden(con, "fleet");
 	keys(con, "Enter", 0);
 	golden(con, "session-fix-ci");
@@ -420,12 +649,14 @@ main(void)
 	is_int(quits, 1, "C-c detaches (the host is told to quit)");
 	console_free(con);
 
-	con = start(loop, 1);
+	con = start(loop, 1, UI_CLIPBOARD_OFF, UI_NOTIFY_OFF);
 	before = nsends;
 	keys(con, "a s i", 0);
 	is_int(nsends, before, "read-only refuses every steering key");
 	golden(con, "fleet-readonly");
 	console_free(con);
+	test_emitted(loop);
+	test_layout(loop);
 	loop_free(loop);
 	for (size_t i = 0; i < nsends; i++)
 		free(sends[i]);
