@@ -64,6 +64,13 @@ paths_data_dir(void)
 	return paths_xdg("XDG_DATA_HOME", ".local/share");
 }
 
+/* The state directory (the console's grid layout per workspace). */
+char *
+paths_state_dir(void)
+{
+	return paths_xdg("XDG_STATE_HOME", ".local/state");
+}
+
 /* The runtime directory for sockets. */
 char *
 paths_runtime_dir(void)

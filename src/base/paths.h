@@ -4,6 +4,7 @@
  *   config   $XDG_CONFIG_HOME/pilothouse   (hand-edited, never rewritten)
  *   cache    $XDG_CACHE_HOME/pilothouse    (cache.db: the event cache)
  *   data     $XDG_DATA_HOME/pilothouse     (harness.db, workspaces)
+ *   state    $XDG_STATE_HOME/pilothouse    (the console's grid layout)
  *   runtime  $XDG_RUNTIME_DIR/pilothouse, else /tmp/pilothouse-UID
  *            (the harness socket; 0700 and owned by us, as tmux checks)
  *   shipped  $PILOTHOUSE_DATADIR, else the installed pkgdatadir, else the
@@ -19,6 +20,7 @@
 char	*paths_config_dir(void);
 char	*paths_cache_dir(void);
 char	*paths_data_dir(void);
+char	*paths_state_dir(void);
 char	*paths_runtime_dir(void);
 char	*paths_shipped_dir(void);
 /* mkdir -p; new directories get 0700.  -1 with *cause. */
