@@ -34,7 +34,7 @@
  */
 
 #define STORE_QUEUE_ITEMS	8192		/* items waiting, at most */
-#define STORE_QUEUE_BYTES	(2u << 20)	/* bytes waiting, at most */
+#define STORE_QUEUE_BYTES	(256u << 10)	/* bytes waiting, at most */
 #define STORE_RETRIES		2		/* attempts after a failure */
 #define STORE_RETRY_MS		100		/* first wait; doubles */
 
@@ -106,10 +106,10 @@ store_open(const char *path, int flags, char **cause)
 		goto fail;
 	/*
 	 * Checkpoint every 10,000 pages rather than 1,000: fewer syncs
-	 * under a burst.  The page cache stays at 2 MB: a larger one did
-	 * not pay for its memory (bench/README.md).
+	 * under a burst.  The page cache is 1 MB: a larger one did not
+	 * pay for its memory (bench/README.md).
 	 */
-	if (db_exec(st->wr, "PRAGMA cache_size = -2048; "
+	if (db_exec(st->wr, "PRAGMA cache_size = -1024; "
 	    "PRAGMA wal_autocheckpoint = 10000", cause) != 0)
 		goto fail;
 	st->rd = db_open(st->path, store_migrations, store_nmigrations, 0,

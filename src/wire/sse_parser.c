@@ -40,7 +40,7 @@ enum sse_field {
 };
 
 #define SSE_FIELD_MAX	5	/* the longest name we act on ("event") */
-#define SSE_KEEP	(64 * 1024)	/* buffer memory kept between frames */
+#define SSE_KEEP	(4 * 1024)	/* buffer memory kept between frames */
 
 struct sse_parser {
 	size_t			 max;		/* frame ceiling in bytes */
