@@ -64,8 +64,7 @@ static const struct cmd_entry	cmd_table[] = {
 	  "                   the state to wait for (required)\n",
 	  cmd_wait_exec },
 	{ "export", "[--format jsonl|markdown] SESSION",
-	  "print a session's events, or its post-mortem report (fetched\n"
-	  "if not cached)",
+	  "print a session's events or its post-mortem report",
 	  "  --format jsonl     the API's events-list objects, one per line,\n"
 	  "                     in log order (the default)\n"
 	  "  --format markdown  a post-mortem report: ids, agent, model,\n"
