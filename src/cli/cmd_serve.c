@@ -11,9 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +24,7 @@
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "cli/cmd.h"
+#include "cli/connect.h"
 #include "cli/serve.h"
 #include "harness/brain_key.h"
 #include "harness/demo.h"
@@ -77,25 +76,6 @@ serve_socket_path(void)
 	xasprintf(&p, "%s/harness.sock", dir);
 	free(dir);
 	return p;
-}
-
-/* Does something accept connections on the unix socket? */
-static int
-serve_connectable(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd, ok;
-
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path)
-		return 0;
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
-	close(fd);
-	return ok;
 }
 
 /* Read or create (0600, random) the TCP key.  Caller frees. */
@@ -476,7 +456,7 @@ serve_background(const struct serve_opts *o)
 	buf[len] = '\0';
 	if (strncmp(buf, "ready", 5) == 0 || strncmp(buf, "running", 7) == 0) {
 		for (int i = 0; i < SERVE_START_MS / 10; i++) {
-			if (serve_connectable(sock)) {
+			if (connect_probe(sock)) {
 				free(sock);
 				return CMD_EXIT_OK;
 			}

@@ -30,7 +30,7 @@ const struct stream_opts	connect_stream_opts = {
 };
 
 /* Does something accept connections on the unix socket at path? */
-static int
+int
 connect_probe(const char *path)
 {
 	struct sockaddr_un	sun;

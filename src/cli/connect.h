@@ -41,6 +41,8 @@ void	 connect_close(struct connect *);
  * CMD_EXIT_API or CMD_EXIT_NETWORK.
  */
 int	 connect_error(const char *, const struct api_error *);
+/* Does something accept connections on the unix socket at path? */
+int	 connect_probe(const char *);
 /*
  * Make sure the local harness answers on the socket at path, starting
  * "pilothouse serve --background" when it does not.  -1 with *cause.

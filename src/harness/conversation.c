@@ -137,7 +137,7 @@ static void
 conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 {
 	const char	*type = hjson_str(ev, "type");
-	json_t		*msg, *blk, *content;
+	json_t		*msg, *blk, *content, *last;
 	size_t		 i;
 
 	if (type == NULL)
@@ -179,8 +179,17 @@ conversation_add(struct conv *cv, json_t *ev, json_t *priv)
 				if (hjson_str_is(blk, "type", "tool_use"))
 					json_array_append(cv->order,
 					    json_object_get(blk, "id"));
-			json_array_append_new(cv->messages, json_pack("{ssso}",
-			    "role", "assistant", "content", cv->assistant));
+			last = json_array_get(cv->messages,
+			    json_array_size(cv->messages) - 1);
+			/* After pause_turn the response continues the last. */
+			if (hjson_str_is(last, "role", "assistant")) {
+				json_array_extend(json_object_get(last,
+				    "content"), cv->assistant);
+				json_decref(cv->assistant);
+			} else
+				json_array_append_new(cv->messages,
+				    json_pack("{ssso}", "role", "assistant",
+				    "content", cv->assistant));
 		} else {
 			/* Dropped: forget its tool ids. */
 			json_array_foreach(cv->assistant, i, blk)

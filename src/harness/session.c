@@ -287,6 +287,11 @@ session_apply(struct session *s, json_t *ev, json_t *priv, int64_t seq)
 		if (json_is_true(json_object_get(priv, "discard"))) {
 			session_calls_clear(s);
 			s->phase = SESSION_PHASE_MODEL;
+		} else if (s->ncalls == 0 && s->stop != NULL &&
+		    strcmp(s->stop, "pause_turn") == 0) {
+			/* Paused: ask again, the paused blocks included. */
+			s->phase = SESSION_PHASE_MODEL;
+			s->rounds++;
 		} else if (s->ncalls > 0) {
 			s->phase = SESSION_PHASE_TOOLS;
 			s->rounds++;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "harness/hjson.h"
 #include "harness/hub.h"
@@ -45,6 +46,7 @@ turn_block_clear(struct turn *t)
 void
 turn_clear(struct turn *t)
 {
+	t->held = 0;
 	turn_block_clear(t);
 	buf_clear(&t->text);
 	buf_clear(&t->signature);
@@ -61,6 +63,20 @@ turn_preview(struct turn *t, json_t *frame, int kind)
 	    kind, 0, 0);
 	free(s);
 	json_decref(frame);
+}
+
+/* Whether the tool_use block's JSON is whole ("" stands for {}). */
+static int
+turn_tool_whole(struct turn *t)
+{
+	json_t	*input;
+
+	if (t->text.len == 0)
+		return 1;
+	if ((input = json_loads(buf_cstr(&t->text), 0, NULL)) == NULL)
+		return 0;
+	json_decref(input);
+	return 1;
 }
 
 /* A complete tool_use block: evaluate and log it. */
@@ -134,9 +150,35 @@ turn_block_stop(struct turn *t)
 		pthread_mutex_unlock(&t->s->lock);
 		break;
 	case BRAIN_BLOCK_TOOL_USE:
+		if (!turn_tool_whole(t)) {
+			/* Held until the stop reason says whether the model
+			 * was cut off in the middle of it. */
+			t->open = 0;
+			t->held = 1;
+			return;
+		}
 		turn_tool(t);
 		break;
 	}
+	turn_block_clear(t);
+}
+
+/*
+ * Settle a held tool_use block whose JSON does not parse: a call cut off
+ * by max_tokens is dropped (harness.md 3.8); any other is logged with its
+ * invalid input, to get an error result.
+ */
+static void
+turn_held(struct turn *t, int drop)
+{
+	if (!t->held)
+		return;
+	t->held = 0;
+	if (drop)
+		log_info("session %s: max_tokens cut off the %s call %s; "
+		    "dropped", t->s->id, t->tool_name, t->tool_id);
+	else
+		turn_tool(t);
 	turn_block_clear(t);
 }
 
@@ -153,6 +195,7 @@ turn_sink(void *arg, const struct brain_ev *ev)
 		t->usage = ev->usage;
 		break;
 	case BRAIN_EV_BLOCK_START:
+		turn_held(t, 0);
 		turn_block_clear(t);
 		t->open = 1;
 		t->block = ev->block;
@@ -193,6 +236,7 @@ turn_sink(void *arg, const struct brain_ev *ev)
 			turn_block_stop(t);
 		break;
 	case BRAIN_EV_STOP:
+		turn_held(t, ev->stop == BRAIN_STOP_MAX_TOKENS);
 		t->stopped = 1;
 		t->stop = ev->stop;
 		if (ev->usage.input != 0 || ev->usage.output != 0)

@@ -8,7 +8,8 @@
  * that completes the block.  Complete blocks become agent.thinking (text
  * and signature kept private), agent.message, agent.tool_use (with the
  * permission the policy gives it) or agent.custom_tool_use; a block cut
- * off by an error or an interrupt emits nothing.  The stop reason and
+ * off by an error or an interrupt emits nothing, and so does a tool_use
+ * whose JSON max_tokens left unfinished.  The stop reason and
  * usage are kept for span.model_request_end.
  */
 #ifndef PILOTHOUSE_TURN_H
@@ -27,6 +28,7 @@ struct turn {
 	json_t			*tools;		/* resolved agent tools */
 	const char		*workdir;
 	int			 open;		/* a block is open */
+	int			 held;		/* a tool_use with cut JSON */
 	enum brain_block	 block;
 	char			 event_id[RAND_ID_LEN];
 	struct buf		 text;		/* text, thinking, tool JSON */

@@ -48,7 +48,10 @@ standin anthropic "200 @/anthropic-serve/1.sse
 200 @/anthropic-compact/3.sse
 400 @/anthropic-errors/400-long.json
 200 @/anthropic-compact/2.sse
-200 @/anthropic-compact/3.sse"
+200 @/anthropic-compact/3.sse
+200 @/anthropic-max-tokens/1.sse
+200 @/anthropic-pause/1.sse
+200 @/anthropic-pause/2.sse"
 ok $? "the Anthropic stand-in listens on a loopback port"
 standin local "200 @/openai-serve/1.sse
 200 @/openai-serve/2.sse"
@@ -274,6 +277,42 @@ is "$(jq -r '[.[].type] | join(" ")' "$T/e4b")" \
     "a prompt-too-long error is answered by compacting and asking again"
 is "$(jq -c '[.[] | select(.type == "span.model_request_end") | .is_error]' "$T/e4b")" '[true,false]' \
     "the refused request's span is an error, and no session.error is raised"
+
+# --- max_tokens in the middle of a tool call. ----------------------------
+S4c=$(session "$CLAUDE")
+send "$S4c" "Write a long file."
+wait_for 20 idled "$S4c" 1
+events "$S4c" >"$T/e4c"
+is "$(jq -r '[.[].type] | join(" ")' "$T/e4c")" \
+    "session.status_running user.message span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "max_tokens: the unfinished call is dropped, no tool runs"
+is "$(jq -c '[.[] | select(.type == "agent.message") | .content[0].text]' "$T/e4c")" \
+    '["Writing the long file."]' "max_tokens: the text before it stays"
+is "$(jq -c '[.[] | select(.type == "span.model_request_end") | [.is_error, .model_usage.output_tokens]]' "$T/e4c")" \
+    '[[false,4096]]' "max_tokens: the span ends normally with its usage"
+is "$(jq -r '.[] | select(.type == "session.status_idle") | .stop_reason.type' "$T/e4c")" end_turn \
+    "max_tokens: idle with end_turn"
+[ ! -e "$XDG_DATA_HOME/pilothouse/sandboxes/$S4c/workspace/long.txt" ]
+ok $? "max_tokens: the cut write never ran"
+
+# --- pause_turn: the same request again. ---------------------------------
+S4d=$(session "$CLAUDE")
+send "$S4d" "Check everything."
+wait_for 20 idled "$S4d" 1
+events "$S4d" >"$T/e4d"
+is "$(jq -r '[.[].type] | join(" ")' "$T/e4d")" \
+    "session.status_running user.message span.model_request_start agent.message span.model_request_end span.model_request_start agent.message span.model_request_end session.usage session.status_idle" \
+    "pause_turn: a second request follows at once, then the turn ends"
+is "$(jq -c '[.[] | select(.type == "span.model_request_end") | [.is_error, .model_usage.input_tokens]]' "$T/e4d")" \
+    '[[false,35],[false,48]]' "pause_turn: both spans, each with its usage"
+unc='.messages[0].content |= map(del(.cache_control)) | .messages[0]'
+is "$(jq -c "$unc" "$T/anthropic/22.body")" "$(jq -c "$unc" "$T/anthropic/21.body")" \
+    "pause_turn: the second request asks the same question"
+is "$(jq -c '.messages[1:] | map(.content |= map(del(.cache_control)))' "$T/anthropic/22.body")" \
+    '[{"role":"assistant","content":[{"type":"text","text":"Still thinking it over."}]}]' \
+    "pause_turn: with the paused response to continue"
+is "$(jq -r '.[] | select(.type == "session.status_idle") | .stop_reason.type' "$T/e4d")" end_turn \
+    "pause_turn: idle with end_turn"
 
 # --- local:ALIAS: an OpenAI-compatible server. ---------------------------
 S5=$(session "$(agent local:standin)")

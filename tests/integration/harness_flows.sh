@@ -83,6 +83,16 @@ session.status_idle end_turn
 X
 is "$(c "http://h/v1/sessions/$SE/events?types[]=agent.tool_result" | jq -r '.data[0].content[0].text')" "hello from the sandbox" \
     "the call really ran in the sandbox"
+# The scripted brain estimates usage from the conversation it is sent
+# (characters / 4): the second request carries the first's response and
+# the tool's result, so it is larger than the first request's input and
+# output together; session.usage adds up the spans.
+c "http://h/v1/sessions/$SE/events?limit=100" >"$T/usage"
+jq -c '[.data[] | select(.type == "span.model_request_end") | .model_usage | [.input_tokens, .output_tokens]]' "$T/usage" >"$T/spans"
+jq -e '.[0][0] > 10 and .[0][1] > 5 and .[1][1] > 5 and .[1][0] > .[0][0] + .[0][1] + 5' "$T/spans" >/dev/null
+ok $? "span.model_request_end: each request's estimated usage, the second's input grown ($(cat "$T/spans"))"
+is "$(jq -c '[.data[] | select(.type == "session.usage")][0].usage | [.input_tokens, .output_tokens]' "$T/usage")" \
+    "$(jq -c '[(map(.[0]) | add), (map(.[1]) | add)]' "$T/spans")" "session.usage: the sum of the spans"
 
 # always_ask, denied with a deny_message: the tool never runs.
 SE=$(session scripted:hello-bash '[{"type":"agent_toolset_20260401","configs":[{"name":"bash","permission_policy":{"type":"always_ask"}}]}]')
