@@ -293,6 +293,10 @@ serve_run(const struct serve_opts *o, int ready_fd)
 	if (paths_private_dir(data, &cause) != 0)
 		goto fail;
 	if (o->listen != NULL) {
+		/* The address is checked (loopback only) before any key
+		 * file is created for it. */
+		if ((tfd = httpd_listen_tcp(o->listen, &port, &cause)) == -1)
+			goto fail;
 		if (o->key_file != NULL)
 			keypath = xstrdup(o->key_file);
 		else {
@@ -303,8 +307,6 @@ serve_run(const struct serve_opts *o, int ready_fd)
 		if ((key = serve_key(keypath, &cause)) == NULL)
 			goto fail;
 		log_add_secret(key);
-		if ((tfd = httpd_listen_tcp(o->listen, &port, &cause)) == -1)
-			goto fail;
 	}
 	if ((ufd = httpd_listen_unix(sock, &cause)) == -1)
 		goto fail;

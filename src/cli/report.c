@@ -25,9 +25,10 @@
  * between one turn and the next.  Only the bodies the fold looks into
  * are read (model_needs_body, files_needs_body: messages, thinking and
  * most spans are counted from the events table alone), and they are
- * scanned as trusted: the cache stored them after validating them.  Text from events is sanitized (no
- * control sequence survives), then either escaped inline (Markdown's
- * punctuation backslashed, line ends folded) or put in a code fence
+ * scanned as trusted: the cache stored them after validating them.
+ * Text from events is sanitized (no control sequence survives), then
+ * either escaped inline (Markdown's punctuation backslashed, line ends
+ * folded) or put in a code fence
  * longer than any run of backticks inside, so no content can end the
  * fence, open a heading or inject a link or HTML.
  */

@@ -352,7 +352,8 @@ files_wanted(const struct files *fs, const struct api_event *ev)
 int
 files_needs_body(enum api_event_type type)
 {
-	return type == API_EV_AGENT_TOOL_USE || type == API_EV_AGENT_TOOL_RESULT;
+	return type == API_EV_AGENT_TOOL_USE ||
+	    type == API_EV_AGENT_TOOL_RESULT;
 }
 
 /* Feed one event. */
