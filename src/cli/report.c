@@ -23,8 +23,10 @@
  * final state, files_apply for the files, and a per-turn record (a turn
  * starts at each processed user.message) of what the counters did
  * between one turn and the next.  Only the bodies the fold looks into
- * are read (model_needs_body, files_needs_body: messages, thinking and
- * most spans are counted from the events table alone), and they are
+ * are read (model_needs_body, files_needs_body: messages, thinking,
+ * most spans and the tool results are folded from the events table's
+ * columns alone, api_event_head; a result row stored before its
+ * tool_use_id column existed has its body read instead), and they are
  * scanned as trusted: the cache stored them after validating them.
  * Text from events is sanitized (no control sequence survives), then
  * either escaped inline (Markdown's punctuation backslashed, line ends
@@ -270,16 +272,23 @@ report_fold(struct store *st, const char *session, struct model_session *s,
 		return -1;
 	while ((r = store_iter_next(it, &e, cause)) == 1) {
 		type = api_event_type_lookup(e.type, strlen(e.type));
-		if (!model_needs_body(type) && !files_needs_body(type) &&
-		    e.processed_us > 0)
-			ev = api_event_head(e.type, e.event_id, e.processed_us);
-		else if ((r = store_iter_raw(it, &e, cause)) != 1)
-			break;
-		else if ((ev = api_event_parse_trusted(e.raw, e.rawlen,
-		    &why)) == NULL) {
-			free(why);	/* counted nowhere: import checked it */
-			why = NULL;
-			continue;
+		ev = NULL;
+		if (!model_needs_body(type) && e.processed_us > 0)
+			ev = api_event_head(e.type, e.event_id, e.processed_us,
+			    e.tool_use_id, e.is_error);
+		if (ev != NULL && files_needs_body(fs, ev)) {
+			api_event_free(ev);
+			ev = NULL;
+		}
+		if (ev == NULL) {
+			if ((r = store_iter_raw(it, &e, cause)) != 1)
+				break;
+			ev = api_event_parse_trusted(e.raw, e.rawlen, &why);
+			if (ev == NULL) {
+				free(why);	/* import checked it */
+				why = NULL;
+				continue;
+			}
 		}
 		if (turns != NULL && ev->type == API_EV_USER_MESSAGE &&
 		    ev->processed_at != NULL) {

@@ -320,40 +320,42 @@ files_result(struct files *fs, const struct api_event_view *v)
 }
 
 /*
- * Is the event worth a full parse?  A tool use only if it is read, write
- * or edit; a result only if it answers one of those.  The scanner reads
- * one member without building a tree (a full parse costs ~18 us).
+ * Is a tool use worth a full parse?  Only if it is read, write or edit.
+ * The scanner reads one member without building a tree (a full parse
+ * costs ~18 us).
  */
 static int
-files_wanted(const struct files *fs, const struct api_event *ev)
+files_use_wanted(const struct api_event *ev)
 {
 	struct json_span	 sp;
-	const char		*key;
 	char			*v;
-	int			 want = 0;
+	int			 want;
 
-	if (ev->type == API_EV_AGENT_TOOL_RESULT && fs->npend == 0)
-		return 0;
-	key = ev->type == API_EV_AGENT_TOOL_USE ? "name" : "tool_use_id";
-	if (json_scan_member(ev->raw, ev->rawlen, key, &sp) != 1 ||
+	if (json_scan_member(ev->raw, ev->rawlen, "name", &sp) != 1 ||
 	    (v = json_scan_strdup(&sp)) == NULL)
 		return 0;
-	if (ev->type == API_EV_AGENT_TOOL_USE)
-		want = strcmp(v, "read") == 0 || strcmp(v, "write") == 0 ||
-		    strcmp(v, "edit") == 0;
-	else
-		for (size_t i = 0; i < fs->npend && !want; i++)
-			want = strcmp(fs->pend[i].use_id, v) == 0;
+	want = strcmp(v, "read") == 0 || strcmp(v, "write") == 0 ||
+	    strcmp(v, "edit") == 0;
 	free(v);
 	return want;
 }
 
-/* Does files_apply read events of this type?  Keep with it. */
+/*
+ * Does files_apply read this event's body?  Every tool use (its name is
+ * in the body); a result only if it answers a pending read, write or
+ * edit, which its head tells (api_event_head is enough to ask).
+ */
 int
-files_needs_body(enum api_event_type type)
+files_needs_body(const struct files *fs, const struct api_event *ev)
 {
-	return type == API_EV_AGENT_TOOL_USE ||
-	    type == API_EV_AGENT_TOOL_RESULT;
+	if (ev->type == API_EV_AGENT_TOOL_USE)
+		return 1;
+	if (ev->type != API_EV_AGENT_TOOL_RESULT || ev->tool_use_id == NULL)
+		return 0;
+	for (size_t i = 0; i < fs->npend; i++)
+		if (strcmp(fs->pend[i].use_id, ev->tool_use_id) == 0)
+			return 1;
+	return 0;
 }
 
 /* Feed one event. */
@@ -363,9 +365,9 @@ files_apply(struct files *fs, struct api_event *ev)
 	struct api_event_view	 v;
 	char			*cause = NULL;
 
-	if (!files_needs_body(ev->type))
+	if (!files_needs_body(fs, ev))
 		return 0;
-	if (!files_wanted(fs, ev))
+	if (ev->type == API_EV_AGENT_TOOL_USE && !files_use_wanted(ev))
 		return 0;
 	if (api_event_view(ev, &v, &cause) != 0) {
 		free(cause);

@@ -66,8 +66,9 @@ struct files	*files_create(void);
 void		 files_free(struct files *);
 /* Feed one event in log order; returns 1 if a file's state changed. */
 int		 files_apply(struct files *, struct api_event *);
-/* Non-zero when files_apply looks into events of this type. */
-int		 files_needs_body(enum api_event_type);
+/* Non-zero when files_apply looks into this event's body; a head
+ * (api_event_head) is enough to ask. */
+int		 files_needs_body(const struct files *, const struct api_event *);
 size_t		 files_count(const struct files *);
 /* Files in the order they were first touched.  Borrowed; valid until
  * the next files_apply or files_free. */

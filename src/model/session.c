@@ -55,10 +55,8 @@ struct model_fields {
 	struct json_span	input;		/* tool uses */
 	struct json_span	thread;		/* session_thread_id */
 	struct json_span	agent;		/* agent_name */
-	struct json_span	tool_use_id;
-	struct json_span	mcp_tool_use_id;
-	struct json_span	custom_tool_use_id;
-	struct json_span	is_error;
+	struct json_span	tool_use_id;	/* user.tool_confirmation */
+	struct json_span	is_error;	/* span.model_request_end */
 	struct json_span	result;		/* user.tool_confirmation */
 	struct json_span	deny_message;
 	struct json_span	stop_reason;	/* idles */
@@ -81,8 +79,6 @@ static const struct {
 	MODEL_KEY("session_thread_id", thread),
 	MODEL_KEY("agent_name", agent),
 	MODEL_KEY("tool_use_id", tool_use_id),
-	MODEL_KEY("mcp_tool_use_id", mcp_tool_use_id),
-	MODEL_KEY("custom_tool_use_id", custom_tool_use_id),
 	MODEL_KEY("is_error", is_error),
 	MODEL_KEY("result", result),
 	MODEL_KEY("deny_message", deny_message),
@@ -122,37 +118,23 @@ model_copy(char *dst, size_t size, const char *src)
 
 /*
  * Copy a JSON string span, decoded, into dst; a NUL inside the text
- * becomes U+2400 (its control picture) so the rest of the text is kept
- * and nothing is silently cut short.  "" and 0 when the span is absent or
+ * becomes U+2400 (json_scan_text) so the rest of the text is kept and
+ * nothing is silently cut short.  "" and 0 when the span is absent or
  * not a string, else 1.
  */
 static int
 model_copy_span(char *dst, size_t size, const struct json_span *v)
 {
-	static const char	 nul_picture[] = "\xe2\x90\x80";
-	char			 tmp[512], *s, *out;
-	long			 n;
-	size_t			 j = 0;
+	char	tmp[512], *s;
 
 	if (json_scan_kind(v) != JSON_SCAN_STRING) {
 		dst[0] = '\0';
 		return 0;
 	}
-	/* The decoded text is shorter than the quoted span. */
 	s = v->len <= sizeof tmp ? tmp : xmalloc(v->len);
-	n = json_scan_string(v, s);
-	/* At most three bytes per decoded byte, plus the terminator. */
-	out = xmalloc((size_t)(n < 0 ? 0 : n) * 3 + 1);
-	for (long i = 0; i < n; i++) {
-		if (s[i] == '\0') {
-			memcpy(out + j, nul_picture, sizeof nul_picture - 1);
-			j += sizeof nul_picture - 1;
-		} else
-			out[j++] = s[i];
-	}
-	out[j] = '\0';
-	model_copy(dst, size, out);
-	free(out);
+	if (json_scan_text(v, s) < 0)
+		s[0] = '\0';
+	model_copy(dst, size, s);
 	if (s != tmp)
 		free(s);
 	return 1;
@@ -455,19 +437,18 @@ model_tool_use(struct model_session *s, struct api_event *ev)
 	return dirty | MODEL_DIRTY_TOOL;
 }
 
-/* agent.tool_result, agent.mcp_tool_result, user.tool_result. */
+/*
+ * agent.tool_result, agent.mcp_tool_result, user.tool_result: the id and
+ * is_error come with the event (api_event_parse, or the cache's columns
+ * through api_event_head), so the body is not read.
+ */
 static int
 model_tool_result(struct model_session *s, struct api_event *ev)
 {
-	struct model_fields	f;
-	char			id[MODEL_ID_LEN];
-	int			dirty = 0, is_error;
+	char	id[MODEL_ID_LEN];
+	int	dirty = 0, is_error = ev->is_error;
 
-	model_fields_scan(ev, &f);
-	model_copy_span(id, sizeof id,
-	    ev->type == API_EV_AGENT_MCP_TOOL_RESULT ? &f.mcp_tool_use_id :
-	    &f.tool_use_id);
-	is_error = json_scan_bool(&f.is_error);
+	model_copy(id, sizeof id, ev->tool_use_id);
 	/* Newest first: a result mostly answers a recent use. */
 	for (size_t i = s->ninflight; i-- > 0; ) {
 		if (strcmp(s->inflight[i].event_id, id) != 0)
@@ -964,11 +945,9 @@ model_apply(struct model_session *s, struct api_event *ev)
 	case API_EV_USER_TOOL_CONFIRMATION:
 		return dirty | model_confirmation(s, ev);
 	case API_EV_USER_CUSTOM_TOOL_RESULT: {
-		struct model_fields	f;
-		char			id[MODEL_ID_LEN];
+		char	id[MODEL_ID_LEN];
 
-		model_fields_scan(ev, &f);
-		model_copy_span(id, sizeof id, &f.custom_tool_use_id);
+		model_copy(id, sizeof id, ev->tool_use_id);
 		if (model_pending_drop(s->custom, &s->ncustom, id))
 			dirty |= MODEL_DIRTY_PENDING;
 		return dirty;
@@ -1025,18 +1004,24 @@ model_apply(struct model_session *s, struct api_event *ev)
 	}
 }
 
-/* Does model_apply look into events of this type?  Keep with its switch. */
+/*
+ * Does model_apply look into events of this type?  Keep with its switch.
+ * Results are read from their head (tool_use_id, is_error), client
+ * results included: a queued echo is told by its NULL processed_at.
+ */
 int
 model_needs_body(enum api_event_type type)
 {
-	if (api_event_type_flags(type) & API_EVF_CLIENT)
+	int	flags = api_event_type_flags(type);
+
+	if (flags & API_EVF_RESULT)
+		return 0;
+	if (flags & API_EVF_CLIENT)
 		return 1;
 	switch (type) {
 	case API_EV_AGENT_TOOL_USE:
 	case API_EV_AGENT_MCP_TOOL_USE:
 	case API_EV_AGENT_CUSTOM_TOOL_USE:
-	case API_EV_AGENT_TOOL_RESULT:
-	case API_EV_AGENT_MCP_TOOL_RESULT:
 	case API_EV_SESSION_STATUS_IDLE:
 	case API_EV_SESSION_THREAD_STATUS_IDLE:
 	case API_EV_SESSION_ERROR:

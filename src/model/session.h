@@ -177,8 +177,9 @@ void	 model_state_set_model(struct model_session *, const char *);
 int	 model_apply(struct model_session *, struct api_event *);
 /*
  * Non-zero when model_apply reads more of an event of this type than its
- * type, id and time (api_event_head is enough otherwise): a reader of the
- * cache skips the bodies of the others.  Client events always need it.
+ * type, id and time, and for a result its tool_use_id and is_error
+ * (api_event_head is enough otherwise): a reader of the cache skips the
+ * bodies of the others.  Other client events always need it.
  */
 int	 model_needs_body(enum api_event_type);
 

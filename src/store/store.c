@@ -88,13 +88,13 @@ store_open(const char *path, int flags, char **cause)
 		    store_nmigrations, DB_READONLY, cause);
 		if (st->rd == NULL)
 			goto fail;
-		/* A reader cannot migrate; an old or unfinished file is for
-		 * a writer to bring up to date first. */
-		if ((size_t)db_version_opened(st->rd) < store_nmigrations) {
+		/* A reader cannot migrate; a file too old to read (or
+		 * unfinished) is for a writer to bring up to date first. */
+		if (db_version_opened(st->rd) < STORE_VERSION_READ_MIN) {
 			xasprintf(cause, "%s: the cache has schema version %d, "
-			    "not %zu; a command that writes it (import, tail) "
-			    "will upgrade it", st->path,
-			    db_version_opened(st->rd), store_nmigrations);
+			    "older than %d; a command that writes it (import, "
+			    "tail) will upgrade it", st->path,
+			    db_version_opened(st->rd), STORE_VERSION_READ_MIN);
 			goto fail;
 		}
 		return st;
@@ -205,7 +205,8 @@ store_wstmt(struct store *st, enum store_wst which, sqlite3_stmt **out,
 		[WST_SESSION_KEY] = "SELECT key FROM sessions WHERE id = ?1",
 		[WST_SESSION_NEW] = "INSERT INTO sessions (id) VALUES (?1)",
 		[WST_EVENT_INSERT] = "INSERT OR IGNORE INTO events (sess, "
-		    "event_id, type, processed_us) VALUES (?1, ?2, ?3, ?4)",
+		    "event_id, type, processed_us, tool_use_id, is_error) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		[WST_RAW_INSERT] = "INSERT INTO event_raw (seq, raw) "
 		    "VALUES (?1, ?2)",
 		[WST_EVENT_QUEUED] = "SELECT seq FROM events WHERE sess = ?1 "

@@ -130,6 +130,11 @@ struct store_event {
 	const char	*event_id;
 	const char	*type;		/* as received */
 	int64_t		 processed_us;	/* -1 for a queued echo */
+	/* Results: the use answered and is_error (1, 0, -1) as struct
+	 * api_event has them; tool_use_id NULL for a row stored before
+	 * the columns were (read the body).  Other types: NULL, -1. */
+	const char	*tool_use_id;
+	int		 is_error;
 	size_t		 rawlen;
 	const char	*raw;
 };

@@ -152,8 +152,8 @@ uint64_t
 store_event_put(struct store *st, const char *session,
     const struct api_event *ev)
 {
-	const char	*s[SI_CLIENT + 1];
-	size_t		 l[SI_CLIENT + 1];
+	const char	*s[SI_TOOL_USE_ID + 1];
+	size_t		 l[SI_TOOL_USE_ID + 1];
 	struct store_item *it;
 
 	if (ev->id == NULL || session == NULL)
@@ -165,11 +165,13 @@ store_event_put(struct store *st, const char *session,
 	s[SI_RAW] = ev->raw;
 	s[SI_CLIENT] = (api_event_type_flags(ev->type) & API_EVF_CLIENT) ?
 	    "" : NULL;
-	for (int i = 0; i <= SI_CLIENT; i++)
+	s[SI_TOOL_USE_ID] = ev->tool_use_id;
+	for (int i = 0; i <= SI_TOOL_USE_ID; i++)
 		l[i] = s[i] != NULL ? strlen(s[i]) : 0;
 	l[SI_RAW] = ev->rawlen;
-	it = store_item_new(STORE_OP_EVENT, s, l, SI_CLIENT + 1);
+	it = store_item_new(STORE_OP_EVENT, s, l, SI_TOOL_USE_ID + 1);
 	it->i1 = ev->processed_us;
+	it->i2 = ev->is_error;
 	return store_enqueue(st, it);
 }
 
@@ -238,6 +240,11 @@ again:
 		sqlite3_bind_int64(q, 4, it->i1);
 	else
 		sqlite3_bind_null(q, 4);
+	db_bind_textn(q, 5, it->s[SI_TOOL_USE_ID], it->len[SI_TOOL_USE_ID]);
+	if (it->i2 >= 0)
+		sqlite3_bind_int64(q, 6, it->i2);
+	else
+		sqlite3_bind_null(q, 6);
 	if (db_step_done(st->wr, q, cause) != 0)
 		return -1;
 	if (sqlite3_changes(db_handle(st->wr)) == 0) {
@@ -385,16 +392,19 @@ store_iter_events(struct store *st, const char *session, int64_t after,
 {
 	struct store_iter	*it;
 	sqlite3_stmt		*q;
+	char			*sql;
 
-	q = db_prepare(st->rd, (flags & STORE_ITER_RAW) ?
-	    "SELECT e.seq, e.event_id, e.type, e.processed_us, r.raw "
-	    "FROM events e JOIN event_raw r ON r.seq = e.seq "
-	    "WHERE e.sess = (SELECT key FROM sessions WHERE id = ?1) "
-	    "AND e.seq > ?2 AND (?3 IS NULL OR e.type = ?3) ORDER BY e.seq" :
-	    "SELECT e.seq, e.event_id, e.type, e.processed_us FROM events e "
-	    "WHERE e.sess = (SELECT key FROM sessions WHERE id = ?1) "
-	    "AND e.seq > ?2 AND (?3 IS NULL OR e.type = ?3) ORDER BY e.seq",
-	    cause);
+	/* A reader of a file older than the result columns reads NULLs. */
+	xasprintf(&sql, "SELECT e.seq, e.event_id, e.type, e.processed_us, %s"
+	    "%s FROM events e %s WHERE e.sess = (SELECT key FROM sessions "
+	    "WHERE id = ?1) AND e.seq > ?2 AND (?3 IS NULL OR e.type = ?3) "
+	    "ORDER BY e.seq", db_version_opened(st->rd) >=
+	    STORE_VERSION_RESULT_COLUMNS ? "e.tool_use_id, e.is_error" :
+	    "NULL, NULL", (flags & STORE_ITER_RAW) ? ", r.raw" : "",
+	    (flags & STORE_ITER_RAW) ? "JOIN event_raw r ON r.seq = e.seq" :
+	    "");
+	q = db_prepare(st->rd, sql, cause);
+	free(sql);
 	if (q == NULL)
 		return NULL;
 	db_bind_text(q, 1, session);
@@ -420,9 +430,12 @@ store_iter_next(struct store_iter *it, struct store_event *e, char **cause)
 	e->type = (const char *)sqlite3_column_text(it->q, 2);
 	e->processed_us = sqlite3_column_type(it->q, 3) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(it->q, 3);
+	e->tool_use_id = (const char *)sqlite3_column_text(it->q, 4);
+	e->is_error = sqlite3_column_type(it->q, 5) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(it->q, 5) != 0;
 	if (it->raw) {
-		e->raw = (const char *)sqlite3_column_text(it->q, 4);
-		e->rawlen = (size_t)sqlite3_column_bytes(it->q, 4);
+		e->raw = (const char *)sqlite3_column_text(it->q, 6);
+		e->rawlen = (size_t)sqlite3_column_bytes(it->q, 6);
 	} else {
 		e->raw = NULL;
 		e->rawlen = 0;

@@ -45,6 +45,7 @@ struct store_item {
 #define SI_PROCESSED	3	/* processed_at text */
 #define SI_RAW		4
 #define SI_CLIENT	5	/* non-NULL for client event types */
+#define SI_TOOL_USE_ID	6	/* results: the use answered (i2: is_error) */
 
 /* The writer's per-session state for the open transaction. */
 struct store_wsess {
@@ -150,5 +151,12 @@ int	 store_decode_error_apply(struct store *, struct store_item *,
 /* The schema's migrations (store_schema.c). */
 extern const char *const store_migrations[];
 extern const size_t	 store_nmigrations;
+/*
+ * The oldest schema a read-only open accepts (a reader cannot migrate),
+ * and the version that added the result columns, which readers of older
+ * files select as NULL (then read the bodies).
+ */
+#define STORE_VERSION_READ_MIN		2
+#define STORE_VERSION_RESULT_COLUMNS	3
 
 #endif

@@ -19,6 +19,11 @@
  * the unique index costs about a fifth of the insert rate, against over
  * half with the JSON in the events rows.
  *
+ * A tool result also keeps, in events, the id of the use it answers and
+ * its is_error (1, 0 or NULL when absent; both NULL for other types and
+ * for rows stored before migration 3): a reader that folds results reads
+ * no body for them (bench/README.md, "Post-mortem").
+ *
  * There is no column for an API key anywhere, by design.
  */
 const char *const store_migrations[] = {
@@ -164,5 +169,15 @@ const char *const store_migrations[] = {
 	"  json_extract(json, '$.model_usage.cache_creation_input_tokens')"
 	"    AS cache_creation_tokens"
 	" FROM q_events WHERE type = 'span.model_request_end';",
+
+	/*
+	 * 3: a result's tool_use_id and is_error as columns (store_event.c).
+	 * Adding columns rewrites no row; old rows keep NULL and readers
+	 * fall back to the body (api_event_head).  The views still read the
+	 * bodies, so their output stays as documented whatever the row's
+	 * age.
+	 */
+	"ALTER TABLE events ADD COLUMN tool_use_id TEXT;"
+	"ALTER TABLE events ADD COLUMN is_error INTEGER;",
 };
 const size_t	store_nmigrations = AD_NITEMS(store_migrations);

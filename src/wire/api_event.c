@@ -12,8 +12,9 @@
 
 /*
  * An event is one allocation: the struct, then the raw text, then the
- * decoded type, id and processed_at strings (each no longer than its
- * quoted JSON form, so the sizes are known after the scan).  Parsing
+ * decoded type, id, processed_at and (results) tool_use_id strings (each
+ * no longer than its quoted JSON form, so the sizes are known after the
+ * scan).  Parsing
  * an event therefore costs one validating pass over its bytes and one
  * malloc, and api_event_free() one free.
  */
@@ -73,8 +74,70 @@ api_event_str_or_null(struct json_span *v)
 	}
 }
 
+/* The top-level members the scan keeps, in api_event_keys order. */
+enum api_event_key {
+	API_KEY_TYPE,
+	API_KEY_ID,
+	API_KEY_PROCESSED_AT,
+	API_KEY_TOOL_USE_ID,
+	API_KEY_MCP_TOOL_USE_ID,
+	API_KEY_CUSTOM_TOOL_USE_ID,
+	API_KEY_IS_ERROR,
+	API_KEY_OTHER
+};
+
+static const struct {
+	const char	*name;
+	size_t		 len;		/* quotes included */
+} api_event_keys[] = {
+#define API_KEY(k) { k, sizeof k + 1 }
+	API_KEY("type"),
+	API_KEY("id"),
+	API_KEY("processed_at"),
+	API_KEY("tool_use_id"),
+	API_KEY("mcp_tool_use_id"),
+	API_KEY("custom_tool_use_id"),
+	API_KEY("is_error"),
+#undef API_KEY
+};
+
+/* Which kept member a key names (lengths first: most keys are none). */
+static enum api_event_key
+api_event_key(const struct json_span *k, int esc)
+{
+	for (size_t i = 0; i < AD_NITEMS(api_event_keys); i++) {
+		if (esc ? json_scan_key_is(k, esc, api_event_keys[i].name) :
+		    k->len == api_event_keys[i].len &&
+		    memcmp(k->p + 1, api_event_keys[i].name, k->len - 2) == 0)
+			return (enum api_event_key)i;
+	}
+	return API_KEY_OTHER;
+}
+
+/* Put a result's id (ev->type known) and is_error into ev. */
+static void
+api_event_put_result(struct api_event *ev, char **pos,
+    const struct json_span *ids, const struct json_span *is_error)
+{
+	const struct json_span	*v;
+
+	ev->tool_use_id = NULL;
+	ev->is_error = -1;
+	if (!(api_event_type_flags(ev->type) & API_EVF_RESULT))
+		return;
+	v = &ids[ev->type == API_EV_AGENT_MCP_TOOL_RESULT ? 1 :
+	    ev->type == API_EV_USER_CUSTOM_TOOL_RESULT ? 2 : 0];
+	if (json_scan_kind(v) == JSON_SCAN_STRING) {
+		ev->tool_use_id = *pos;
+		*pos += json_scan_text(v, *pos) + 1;
+	}
+	ev->is_error = json_scan_bool(is_error);
+}
+
 /*
- * Scan one event, find type, id and processed_at.  Trusted text (read
+ * Scan one event, find type, id and processed_at, and the members a
+ * result's id and is_error may be in (which of the ids counts depends on
+ * the type, which may come last).  Trusted text (read
  * back from the cache, which stored it only after api_event_parse
  * accepted it) is not validated again: its values are skipped by their
  * ends (json_scan_object_init_trusted), a fraction of the cost.
@@ -84,12 +147,16 @@ api_event_scan(const char *text, size_t len, int trusted, char **cause)
 {
 	struct json_scan_iter	 it;
 	struct json_span	 k, v, type = { NULL, 0 }, id = { NULL, 0 };
-	struct json_span	 pat = { NULL, 0 };
+	struct json_span	 pat = { NULL, 0 }, iserr = { NULL, 0 };
+	struct json_span	 ids[3];	/* tool_, mcp_, custom_tool_use_id */
 	struct api_event	*ev;
+	enum api_event_key	 key;
 	const char		*end = text + len;
 	char			*pos;
+	size_t			 idslen = 0;
 	int			 esc, r;
 
+	memset(ids, 0, sizeof ids);
 	if ((trusted ? json_scan_object_init_trusted(&it, text, len) :
 	    json_scan_object_init(&it, text, len)) != 0) {
 		if (json_scan_valid(text, len))
@@ -99,14 +166,27 @@ api_event_scan(const char *text, size_t len, int trusted, char **cause)
 		return NULL;
 	}
 	while ((r = json_scan_object_next(&it, &k, &v, &esc)) == 1) {
-		if (k.len > 14)
-			continue;	/* longer than "processed_at" */
-		if (json_scan_key_is(&k, esc, "type"))
+		switch ((key = api_event_key(&k, esc))) {
+		case API_KEY_TYPE:
 			type = v;
-		else if (json_scan_key_is(&k, esc, "id"))
+			break;
+		case API_KEY_ID:
 			id = v;
-		else if (json_scan_key_is(&k, esc, "processed_at"))
+			break;
+		case API_KEY_PROCESSED_AT:
 			pat = v;
+			break;
+		case API_KEY_TOOL_USE_ID:
+		case API_KEY_MCP_TOOL_USE_ID:
+		case API_KEY_CUSTOM_TOOL_USE_ID:
+			ids[key - API_KEY_TOOL_USE_ID] = v;
+			break;
+		case API_KEY_IS_ERROR:
+			iserr = v;
+			break;
+		case API_KEY_OTHER:
+			break;
+		}
 	}
 	while (r == 0 && it.p < end && (*it.p == ' ' || *it.p == '\t' ||
 	    *it.p == '\n' || *it.p == '\r'))
@@ -128,8 +208,10 @@ api_event_scan(const char *text, size_t len, int trusted, char **cause)
 		return NULL;
 	}
 
+	for (size_t i = 0; i < AD_NITEMS(ids); i++)
+		idslen += ids[i].len;	/* one is used, at most */
 	ev = xmalloc(sizeof *ev + len + 1 + type.len +
-	    (id.p ? id.len : 0) + (pat.p ? pat.len : 0));
+	    (id.p ? id.len : 0) + (pat.p ? pat.len : 0) + idslen);
 	pos = (char *)(ev + 1);
 	ev->raw = pos;
 	ev->rawlen = len;
@@ -147,6 +229,7 @@ api_event_scan(const char *text, size_t len, int trusted, char **cause)
 		return NULL;
 	}
 	ev->type = api_event_type_lookup(ev->type_name, strlen(ev->type_name));
+	api_event_put_result(ev, &pos, ids, &iserr);
 	/* An unreadable timestamp is kept as text and sorts as unknown. */
 	if (ev->processed_at == NULL || clock_parse(ev->processed_at,
 	    strlen(ev->processed_at), &ev->processed_us) != 0)
@@ -168,20 +251,29 @@ api_event_parse_trusted(const char *text, size_t len, char **cause)
 	return api_event_scan(text, len, 1, cause);
 }
 
-/* An event from its stored type, id and time, without a body. */
+/* An event from its stored columns, without a body; NULL if they are
+ * not enough (a result without its tool_use_id). */
 struct api_event *
-api_event_head(const char *type, const char *id, int64_t processed_us)
+api_event_head(const char *type, const char *id, int64_t processed_us,
+    const char *tool_use_id, int is_error)
 {
 	struct api_event	*ev;
+	enum api_event_type	 t;
 	char			 at[CLOCK_RFC3339_LEN], *pos;
 	size_t			 tlen = strlen(type), ilen = strlen(id);
-	size_t			 alen = 0;
+	size_t			 alen = 0, ulen = 0;
 
+	t = api_event_type_lookup(type, tlen);
+	if (api_event_type_flags(t) & API_EVF_RESULT) {
+		if (tool_use_id == NULL)
+			return NULL;
+		ulen = strlen(tool_use_id) + 1;
+	}
 	if (processed_us > 0) {
 		clock_format(processed_us, 6, at, sizeof at);
 		alen = strlen(at) + 1;
 	}
-	ev = xmalloc(sizeof *ev + 1 + tlen + 1 + ilen + 1 + alen);
+	ev = xmalloc(sizeof *ev + 1 + tlen + 1 + ilen + 1 + alen + ulen);
 	pos = (char *)(ev + 1);
 	ev->raw = pos;
 	ev->rawlen = 0;
@@ -191,9 +283,13 @@ api_event_head(const char *type, const char *id, int64_t processed_us)
 	ev->id = memcpy(pos, id, ilen + 1);
 	pos += ilen + 1;
 	ev->processed_at = alen ? memcpy(pos, at, alen) : NULL;
+	pos += alen;
 	ev->processed_us = processed_us > 0 ? processed_us : 0;
+	ev->tool_use_id = ulen ? memcpy(pos, tool_use_id, ulen) : NULL;
+	ev->is_error = ulen && (is_error == 0 || is_error == 1) ? is_error :
+	    -1;
 	ev->json = NULL;
-	ev->type = api_event_type_lookup(type, tlen);
+	ev->type = t;
 	return ev;
 }
 

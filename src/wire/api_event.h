@@ -4,7 +4,9 @@
  *
  * An event keeps its JSON exactly as it arrived (raw) and, pulled out by a
  * cheap scan of the top-level object without building a tree, the fields
- * everything routes on: type, id and processed_at.  The full jansson tree
+ * everything routes on: type, id and processed_at, and for a tool result
+ * the use it answers and is_error (so the cache can keep them as columns
+ * and a reader fold results without their bodies).  The full jansson tree
  * is built only on demand (api_event_json), because a full parse costs
  * ~18 us per event and most events are only stored, never looked at.
  * api_event_view() then gives typed access to the fields the reducer and
@@ -83,6 +85,7 @@ enum api_event_type {
 #define API_EVF_CLIENT		0x01	/* sent by clients in POST .../events */
 #define API_EVF_PREVIEW		0x02	/* stream-only; no id, never stored */
 #define API_EVF_FILTERABLE	0x04	/* accepted in the types[] filter */
+#define API_EVF_RESULT		0x08	/* a tool result: answers a use */
 
 /* The canonical name ("agent.tool_use"); "" for API_EV_UNKNOWN. */
 const char		*api_event_type_name(enum api_event_type);
@@ -97,6 +100,15 @@ struct api_event {
 	char			*id;		/* NULL for previews */
 	char			*processed_at;	/* NULL when queued (null) */
 	int64_t			 processed_us;	/* 0 if processed_at is NULL */
+	/*
+	 * Results (API_EVF_RESULT) only: the use answered (tool_use_id,
+	 * mcp_tool_use_id or custom_tool_use_id by type; a NUL shown as
+	 * U+2400, json_scan_text), NULL when absent or not a string; and
+	 * is_error, 1 or 0, -1 when absent or not a boolean.  The last
+	 * member wins when a key repeats, as in jansson.
+	 */
+	char			*tool_use_id;
+	int			 is_error;
 	char			*raw;		/* as received, NUL-ended */
 	size_t			 rawlen;
 	json_t			*json;		/* built by api_event_json() */
@@ -118,10 +130,14 @@ struct api_event	*api_event_parse_trusted(const char *, size_t, char **);
  * An event made from the cache's columns alone, without its body: type,
  * id and processed_us as stored (processed_us <= 0: NULL processed_at),
  * processed_at formatted again from processed_us, raw empty (so
- * api_event_json fails).  For folds that need no more of some types
- * (model_needs_body).  Caller frees with api_event_free.
+ * api_event_json fails); for a result, tool_use_id and is_error (1, 0,
+ * -1) as stored.  A result without a tool_use_id gives NULL: its row
+ * predates those columns (or the body had no id), so read the body.
+ * For folds that need no more of some types (model_needs_body).  Caller
+ * frees with api_event_free.
  */
-struct api_event	*api_event_head(const char *, const char *, int64_t);
+struct api_event	*api_event_head(const char *, const char *, int64_t,
+			    const char *, int);
 void			 api_event_free(struct api_event *);
 /* The full tree, parsed on first use and cached.  Borrowed; NULL (with
  * *cause) if the text is not valid JSON after all. */

@@ -10,6 +10,7 @@
 #define C	API_EVF_CLIENT
 #define P	API_EVF_PREVIEW
 #define F	API_EVF_FILTERABLE
+#define R	API_EVF_RESULT
 
 static const struct {
 	const char	*name;
@@ -19,16 +20,16 @@ static const struct {
 	[API_EV_USER_MESSAGE] = { "user.message", C|F },
 	[API_EV_USER_INTERRUPT] = { "user.interrupt", C|F },
 	[API_EV_USER_TOOL_CONFIRMATION] = { "user.tool_confirmation", C|F },
-	[API_EV_USER_CUSTOM_TOOL_RESULT] = { "user.custom_tool_result", C|F },
-	[API_EV_USER_TOOL_RESULT] = { "user.tool_result", C|F },
+	[API_EV_USER_CUSTOM_TOOL_RESULT] = { "user.custom_tool_result", C|F|R },
+	[API_EV_USER_TOOL_RESULT] = { "user.tool_result", C|F|R },
 	[API_EV_USER_DEFINE_OUTCOME] = { "user.define_outcome", C|F },
 	[API_EV_SYSTEM_MESSAGE] = { "system.message", C|F },
 	[API_EV_AGENT_MESSAGE] = { "agent.message", F },
 	[API_EV_AGENT_THINKING] = { "agent.thinking", F },
 	[API_EV_AGENT_TOOL_USE] = { "agent.tool_use", F },
-	[API_EV_AGENT_TOOL_RESULT] = { "agent.tool_result", F },
+	[API_EV_AGENT_TOOL_RESULT] = { "agent.tool_result", F|R },
 	[API_EV_AGENT_MCP_TOOL_USE] = { "agent.mcp_tool_use", F },
-	[API_EV_AGENT_MCP_TOOL_RESULT] = { "agent.mcp_tool_result", F },
+	[API_EV_AGENT_MCP_TOOL_RESULT] = { "agent.mcp_tool_result", F|R },
 	[API_EV_AGENT_CUSTOM_TOOL_USE] = { "agent.custom_tool_use", F },
 	[API_EV_AGENT_THREAD_MESSAGE_SENT] =
 	    { "agent.thread_message_sent", F },

@@ -608,6 +608,32 @@ json_scan_string(const struct json_span *v, char *out)
 	return (long)(o - out);
 }
 
+/* Decode a string value as C text, NULs shown as U+2400. */
+long
+json_scan_text(const struct json_span *v, char *out)
+{
+	static const char	 picture[] = "\xe2\x90\x80";
+	long			 n, i, j, len, nuls = 0;
+
+	if ((n = json_scan_string(v, out)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		nuls += out[i] == '\0';
+	/* Widen from the end, so every byte moves once. */
+	len = j = n + 2 * nuls;
+	out[len] = '\0';
+	for (i = n; nuls > 0 && i-- > 0; ) {
+		if (out[i] != '\0') {
+			out[--j] = out[i];
+			continue;
+		}
+		j -= sizeof picture - 1;
+		memcpy(out + j, picture, sizeof picture - 1);
+		nuls--;
+	}
+	return len;
+}
+
 /* Decode a string value into a new C string. */
 char *
 json_scan_strdup(const struct json_span *v)

@@ -109,6 +109,14 @@ int	 json_scan_minify(const char *, size_t, struct buf *) AD_WARN_UNUSED;
  * a string.  Lone surrogates become U+FFFD; \u0000 is kept as a NUL.
  */
 long	 json_scan_string(const struct json_span *, char *);
+/*
+ * Decode a string value as C text: as json_scan_string, but a NUL
+ * becomes U+2400 (its control picture) so the rest of the text is kept,
+ * and the result is NUL-ended.  out needs span.len bytes (a NUL comes
+ * from six bytes, \u0000, and takes three).  The length, or -1 if the
+ * span is not a string.
+ */
+long	 json_scan_text(const struct json_span *, char *);
 /* The decoded string as a new C string; NULL if not a string or it
  * holds a NUL.  Caller frees. */
 char	*json_scan_strdup(const struct json_span *);

@@ -457,20 +457,37 @@ test_cache_paths(void)
 	    strcmp(t->id, a->id) == 0 && t->processed_us == a->processed_us &&
 	    t->rawlen == a->rawlen && memcmp(t->raw, a->raw, a->rawlen) == 0,
 	    "a trusted parse gives what a validating parse gives");
-	h = api_event_head("agent.tool_result", "sevt_1", a->processed_us);
+	ok(a != NULL && t != NULL && a->is_error == 1 && t->is_error == 1 &&
+	    strcmp(a->tool_use_id, "sevt_0") == 0 &&
+	    strcmp(t->tool_use_id, "sevt_0") == 0,
+	    "both scans find a result's tool_use_id and is_error after its "
+	    "content");
+	h = api_event_head("agent.tool_result", "sevt_1", a->processed_us,
+	    "sevt_0", 1);
 	ok(h != NULL && h->type == API_EV_AGENT_TOOL_RESULT &&
 	    strcmp(h->id, "sevt_1") == 0 && h->processed_us == a->processed_us &&
 	    strcmp(h->processed_at, "2026-11-19T14:02:11.694913Z") == 0 &&
+	    strcmp(h->tool_use_id, "sevt_0") == 0 && h->is_error == 1 &&
 	    h->rawlen == 0, "a head carries the columns and no body");
 	ok(api_event_json(h, &cause) == NULL, "a head has no tree");
 	free(cause);
 	cause = NULL;
 	api_event_free(h);
-	h = api_event_head("user.message", "sevt_2", -1);
-	ok(h != NULL && h->processed_at == NULL && h->processed_us == 0,
-	    "a queued head has no processed_at");
+	ok(api_event_head("agent.tool_result", "sevt_1", a->processed_us,
+	    NULL, -1) == NULL, "a result head without its id is refused "
+	    "(a row stored before the columns: read the body)");
+	h = api_event_head("user.tool_result", "sevt_4", 1, "sevt_0", -1);
+	ok(h != NULL && h->is_error == -1 &&
+	    strcmp(h->tool_use_id, "sevt_0") == 0,
+	    "a result head without is_error says so");
 	api_event_free(h);
-	h = api_event_head("some.future_event", "sevt_3", 1);
+	h = api_event_head("user.message", "sevt_2", -1, "sevt_0", 1);
+	ok(h != NULL && h->processed_at == NULL && h->processed_us == 0 &&
+	    h->tool_use_id == NULL && h->is_error == -1,
+	    "a queued head has no processed_at; a non-result no result "
+	    "fields");
+	api_event_free(h);
+	h = api_event_head("some.future_event", "sevt_3", 1, NULL, -1);
 	ok(h != NULL && h->type == API_EV_UNKNOWN &&
 	    strcmp(h->type_name, "some.future_event") == 0,
 	    "an unknown type keeps its name");
@@ -479,10 +496,66 @@ test_cache_paths(void)
 	api_event_free(t);
 }
 
+/* A result's id (by type) and is_error, found by both scans. */
+static void
+test_result_fields(void)
+{
+	static const struct {
+		const char	*json;
+		const char	*tool_use_id;	/* NULL: none */
+		int		 is_error;
+		const char	*what;
+	} cases[] = {
+		{ "{\"type\":\"agent.tool_result\",\"id\":\"sevt_1\","
+		  "\"tool_use_id\":\"sevt_u\",\"content\":[],"
+		  "\"is_error\":false}", "sevt_u", 0, "agent.tool_result" },
+		{ "{\"type\":\"agent.mcp_tool_result\",\"id\":\"sevt_1\","
+		  "\"tool_use_id\":\"no\",\"mcp_tool_use_id\":\"sevt_m\","
+		  "\"is_error\":true}", "sevt_m", 1,
+		  "agent.mcp_tool_result reads mcp_tool_use_id" },
+		{ "{\"is_error\":null,\"custom_tool_use_id\":\"sevt_c\","
+		  "\"type\":\"user.custom_tool_result\",\"id\":\"sevt_1\"}",
+		  "sevt_c", -1, "user.custom_tool_result, type last, null "
+		  "is_error" },
+		{ "{\"type\":\"user.tool_result\",\"id\":\"sevt_1\","
+		  "\"tool_use_id\":\"sevt_a\",\"tool_use_id\":\"sevt_b\"}",
+		  "sevt_b", -1, "user.tool_result, no is_error, the last id "
+		  "wins" },
+		{ "{\"type\":\"agent.tool_result\",\"id\":\"sevt_1\","
+		  "\"tool_\\u0075se_id\":\"a\\u0000b\",\"is_error\":1}",
+		  "a\xe2\x90\x80" "b", -1, "escaped key, a NUL in the id, "
+		  "is_error not a boolean" },
+		{ "{\"type\":\"agent.tool_result\",\"id\":\"sevt_1\","
+		  "\"tool_use_id\":7}", NULL, -1, "an id that is no string" },
+		{ "{\"type\":\"user.tool_confirmation\",\"id\":\"sevt_1\","
+		  "\"tool_use_id\":\"sevt_u\",\"is_error\":true}", NULL, -1,
+		  "not a result: nothing kept" },
+	};
+	struct api_event	*ev;
+	char			*cause = NULL;
+
+	for (size_t i = 0; i < AD_NITEMS(cases); i++) {
+		for (int trusted = 0; trusted < 2; trusted++) {
+			ev = (trusted ? api_event_parse_trusted :
+			    api_event_parse)(cases[i].json,
+			    strlen(cases[i].json), &cause);
+			ok(ev != NULL && ev->is_error == cases[i].is_error &&
+			    (cases[i].tool_use_id == NULL ?
+			    ev->tool_use_id == NULL : ev->tool_use_id != NULL &&
+			    strcmp(ev->tool_use_id, cases[i].tool_use_id) ==
+			    0), "%s scan: %s", trusted ? "trusted" :
+			    "validating", cases[i].what);
+			api_event_free(ev);
+		}
+	}
+	free(cause);
+}
+
 int
 main(void)
 {
 	test_cache_paths();
+	test_result_fields();
 	test_catalog();
 	test_variants();
 	test_user_events();

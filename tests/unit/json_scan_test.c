@@ -140,7 +140,7 @@ test_members(void)
 	struct json_span	 k;
 	int64_t			 i64;
 	double			 d;
-	char			*s;
+	char			*s, text[64];
 	int			 esc, n = 0;
 
 	ok(json_scan_member(obj, strlen(obj), "a", &v) == 1 &&
@@ -196,6 +196,21 @@ test_members(void)
 	v.p = "12";
 	v.len = 2;
 	ok(json_scan_strdup(&v) == NULL, "strdup refuses a number");
+	is_int(json_scan_text(&v, text), -1, "text refuses a number");
+
+	/* Each NUL (six bytes quoted) takes three. */
+	v.p = "\"\\u0000\\u0000x\\u0000\"";
+	v.len = strlen(v.p);
+	memset(text, 'Z', sizeof text);
+	is_int(json_scan_text(&v, text), 10, "text: three NULs widen to nine "
+	    "bytes, plus one");
+	is_str(text, "\xe2\x90\x80\xe2\x90\x80x\xe2\x90\x80",
+	    "text shows each NUL as U+2400, in place");
+	ok(text[10] == '\0' && (size_t)11 <= v.len, "text stays in its span");
+	v.p = "\"plain\\n\"";
+	v.len = strlen(v.p);
+	is_int(json_scan_text(&v, text), 6, "text without NULs is decoded");
+	is_str(text, "plain\n", "text decodes escapes");
 }
 
 /* The processed events' data lines of stream.sse (compact, as sent). */
