@@ -68,7 +68,8 @@ void		 files_free(struct files *);
 int		 files_apply(struct files *, struct api_event *);
 /* Non-zero when files_apply looks into this event's body; a head
  * (api_event_head) is enough to ask. */
-int		 files_needs_body(const struct files *, const struct api_event *);
+int		 files_needs_body(const struct files *,
+		    const struct api_event *);
 size_t		 files_count(const struct files *);
 /* Files in the order they were first touched.  Borrowed; valid until
  * the next files_apply or files_free. */

@@ -148,7 +148,7 @@ api_event_scan(const char *text, size_t len, int trusted, char **cause)
 	struct json_scan_iter	 it;
 	struct json_span	 k, v, type = { NULL, 0 }, id = { NULL, 0 };
 	struct json_span	 pat = { NULL, 0 }, iserr = { NULL, 0 };
-	struct json_span	 ids[3];	/* tool_, mcp_, custom_tool_use_id */
+	struct json_span	 ids[3];	/* [mcp_|custom_]tool_use_id */
 	struct api_event	*ev;
 	enum api_event_key	 key;
 	const char		*end = text + len;
