@@ -74,7 +74,7 @@ api_event_str_or_null(struct json_span *v)
 	}
 }
 
-/* The top-level members the scan keeps, in api_event_keys order. */
+/* The top-level members the scan keeps. */
 enum api_event_key {
 	API_KEY_TYPE,
 	API_KEY_ID,
@@ -86,32 +86,51 @@ enum api_event_key {
 	API_KEY_OTHER
 };
 
-static const struct {
-	const char	*name;
-	size_t		 len;		/* quotes included */
-} api_event_keys[] = {
-#define API_KEY(k) { k, sizeof k + 1 }
-	API_KEY("type"),
-	API_KEY("id"),
-	API_KEY("processed_at"),
-	API_KEY("tool_use_id"),
-	API_KEY("mcp_tool_use_id"),
-	API_KEY("custom_tool_use_id"),
-	API_KEY("is_error"),
-#undef API_KEY
-};
-
-/* Which kept member a key names (lengths first: most keys are none). */
+/*
+ * Which kept member a key names.  The names' lengths all differ, so the
+ * length picks the one candidate and one memcmp settles it: most keys
+ * cost a switch.  An escaped key (rare) is decoded first.
+ */
 static enum api_event_key
 api_event_key(const struct json_span *k, int esc)
 {
-	for (size_t i = 0; i < AD_NITEMS(api_event_keys); i++) {
-		if (esc ? json_scan_key_is(k, esc, api_event_keys[i].name) :
-		    k->len == api_event_keys[i].len &&
-		    memcmp(k->p + 1, api_event_keys[i].name, k->len - 2) == 0)
-			return (enum api_event_key)i;
+	enum api_event_key	 key;
+	const char		*name, *p = k->p + 1;
+	char			 tmp[64];
+	long			 n = (long)k->len - 2;
+
+	if (esc) {
+		if (k->len > sizeof tmp)
+			return API_KEY_OTHER;	/* longer than our names */
+		n = json_scan_string(k, tmp);
+		p = tmp;
 	}
-	return API_KEY_OTHER;
+	switch (n) {
+	case 4:
+		key = API_KEY_TYPE, name = "type";
+		break;
+	case 2:
+		key = API_KEY_ID, name = "id";
+		break;
+	case 12:
+		key = API_KEY_PROCESSED_AT, name = "processed_at";
+		break;
+	case 11:
+		key = API_KEY_TOOL_USE_ID, name = "tool_use_id";
+		break;
+	case 15:
+		key = API_KEY_MCP_TOOL_USE_ID, name = "mcp_tool_use_id";
+		break;
+	case 18:
+		key = API_KEY_CUSTOM_TOOL_USE_ID, name = "custom_tool_use_id";
+		break;
+	case 8:
+		key = API_KEY_IS_ERROR, name = "is_error";
+		break;
+	default:
+		return API_KEY_OTHER;
+	}
+	return memcmp(p, name, (size_t)n) == 0 ? key : API_KEY_OTHER;
 }
 
 /* Put a result's id (ev->type known) and is_error into ev. */
