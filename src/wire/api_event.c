@@ -86,18 +86,31 @@ enum api_event_key {
 	API_KEY_OTHER
 };
 
+/* The kept member of each name length: the names' lengths all differ. */
+static const struct {
+	enum api_event_key	 key;
+	const char		*name;		/* NULL: none this long */
+} api_event_keys[] = {
+	[2] = { API_KEY_ID, "id" },
+	[4] = { API_KEY_TYPE, "type" },
+	[8] = { API_KEY_IS_ERROR, "is_error" },
+	[11] = { API_KEY_TOOL_USE_ID, "tool_use_id" },
+	[12] = { API_KEY_PROCESSED_AT, "processed_at" },
+	[15] = { API_KEY_MCP_TOOL_USE_ID, "mcp_tool_use_id" },
+	[18] = { API_KEY_CUSTOM_TOOL_USE_ID, "custom_tool_use_id" },
+};
+
 /*
- * Which kept member a key names.  The names' lengths all differ, so the
- * length picks the one candidate and one memcmp settles it: most keys
- * cost a switch.  An escaped key (rare) is decoded first.
+ * Which kept member a key names: its length picks the one candidate and
+ * one memcmp settles it, so most keys cost a lookup.  An escaped key
+ * (rare) is decoded first.
  */
 static enum api_event_key
 api_event_key(const struct json_span *k, int esc)
 {
-	enum api_event_key	 key;
-	const char		*name, *p = k->p + 1;
-	char			 tmp[64];
-	long			 n = (long)k->len - 2;
+	const char	*p = k->p + 1;
+	char		 tmp[64];
+	long		 n = (long)k->len - 2;
 
 	if (esc) {
 		if (k->len > sizeof tmp)
@@ -105,32 +118,11 @@ api_event_key(const struct json_span *k, int esc)
 		n = json_scan_string(k, tmp);
 		p = tmp;
 	}
-	switch (n) {
-	case 4:
-		key = API_KEY_TYPE, name = "type";
-		break;
-	case 2:
-		key = API_KEY_ID, name = "id";
-		break;
-	case 12:
-		key = API_KEY_PROCESSED_AT, name = "processed_at";
-		break;
-	case 11:
-		key = API_KEY_TOOL_USE_ID, name = "tool_use_id";
-		break;
-	case 15:
-		key = API_KEY_MCP_TOOL_USE_ID, name = "mcp_tool_use_id";
-		break;
-	case 18:
-		key = API_KEY_CUSTOM_TOOL_USE_ID, name = "custom_tool_use_id";
-		break;
-	case 8:
-		key = API_KEY_IS_ERROR, name = "is_error";
-		break;
-	default:
+	if (n < 0 || (size_t)n >= AD_NITEMS(api_event_keys) ||
+	    api_event_keys[n].name == NULL ||
+	    memcmp(p, api_event_keys[n].name, (size_t)n) != 0)
 		return API_KEY_OTHER;
-	}
-	return memcmp(p, name, (size_t)n) == 0 ? key : API_KEY_OTHER;
+	return api_event_keys[n].key;
 }
 
 /* Put a result's id (ev->type known) and is_error into ev. */

@@ -109,6 +109,19 @@ report(const char *path, int flags)
 	return out;
 }
 
+/* Event i, parsed as from the network.  Caller frees. */
+static struct api_event *
+event_at(size_t i)
+{
+	struct api_event	*ev;
+	char			*cause = NULL;
+
+	ev = api_event_parse(events[i].json, strlen(events[i].json), &cause);
+	if (ev == NULL)
+		fatalx("event %zu: %s", i, cause);
+	return ev;
+}
+
 /* Store every event through the store's writer. */
 static void
 fill_new(const char *path)
@@ -120,10 +133,7 @@ fill_new(const char *path)
 	if ((st = store_open(path, 0, &cause)) == NULL)
 		fatalx("store_open: %s", cause);
 	for (size_t i = 0; i < AD_NITEMS(events); i++) {
-		ev = api_event_parse(events[i].json, strlen(events[i].json),
-		    &cause);
-		if (ev == NULL)
-			fatalx("event %zu: %s", i, cause);
+		ev = event_at(i);
 		store_event_put(st, SESSION, ev);
 		api_event_free(ev);
 	}
@@ -148,10 +158,7 @@ fill_old(const char *path)
 	    &cause) != 0)
 		fatalx("%s", cause);
 	for (size_t i = 0; i < AD_NITEMS(events); i++) {
-		ev = api_event_parse(events[i].json, strlen(events[i].json),
-		    &cause);
-		if (ev == NULL)
-			fatalx("event %zu: %s", i, cause);
+		ev = event_at(i);
 		if ((q = db_prepare(db, "INSERT INTO events (sess, event_id, "
 		    "type, processed_us) VALUES (1, ?1, ?2, ?3)", &cause)) ==
 		    NULL)
