@@ -41,7 +41,7 @@
 #define STORE_PER_SESSION	4		/* events a touched session */
 #define STORE_SPREAD_MS		1000		/* longest open transaction */
 #define STORE_TXN_BYTES		(8u << 20)	/* items a transaction holds */
-#define STORE_CACHE_KB		1024		/* writer's page cache, least */
+#define STORE_CACHE_KB		256		/* writer's page cache, least */
 #define STORE_CACHE_KB_SESSION	8		/* and for each session */
 #define STORE_CACHE_KB_MAX	(16u << 10)	/* at most */
 
@@ -203,10 +203,10 @@ store_set_batch(struct store *st, size_t items, int64_t ms)
 }
 
 /*
- * Size the writer's page cache for the sessions it writes to: 1 MB (for
- * one stream a larger cache did not pay for its memory, bench/README.md)
- * and 8 KB more for each session, whose index leaves being written stay
- * hot, up to 16 MB.
+ * Size the writer's page cache for the sessions it writes to: 256 KB
+ * (one stream's id index is written in random order, so a larger cache
+ * hits little and costs memory: bench/README.md) and 8 KB more for each
+ * session, whose index leaves being written stay hot, up to 16 MB.
  */
 int
 store_fit_cache(struct store *st, char **cause)
