@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,6 +38,12 @@
 #define STORE_QUEUE_BYTES	(256u << 10)	/* bytes waiting, at most */
 #define STORE_RETRIES		2		/* attempts after a failure */
 #define STORE_RETRY_MS		100		/* first wait; doubles */
+#define STORE_PER_SESSION	4		/* events a touched session */
+#define STORE_SPREAD_MS		1000		/* longest open transaction */
+#define STORE_TXN_BYTES		(8u << 20)	/* items a transaction holds */
+#define STORE_CACHE_KB		256		/* writer's page cache, least */
+#define STORE_CACHE_KB_SESSION	8		/* and for each session */
+#define STORE_CACHE_KB_MAX	(16u << 10)	/* at most */
 
 /* What an ack posted to the caller's loop carries. */
 struct store_ack {
@@ -106,11 +113,10 @@ store_open(const char *path, int flags, char **cause)
 		goto fail;
 	/*
 	 * Checkpoint every 10,000 pages rather than 1,000: fewer syncs
-	 * under a burst.  The page cache is 1 MB: a larger one did not
-	 * pay for its memory (bench/README.md).
+	 * under a burst.
 	 */
-	if (db_exec(st->wr, "PRAGMA cache_size = -1024; "
-	    "PRAGMA wal_autocheckpoint = 10000", cause) != 0)
+	if (db_exec(st->wr, "PRAGMA wal_autocheckpoint = 10000", cause) != 0 ||
+	    store_fit_cache(st, cause) != 0)
 		goto fail;
 	st->rd = db_open(st->path, store_migrations, store_nmigrations, 0,
 	    cause);
@@ -194,6 +200,24 @@ store_set_batch(struct store *st, size_t items, int64_t ms)
 	st->batch = items > 0 ? items : 1;
 	st->batch_ms = ms > 0 ? ms : 1;
 	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * Size the writer's page cache for the sessions it writes to: 256 KB
+ * (one stream's id index is written in random order, so a larger cache
+ * hits little and costs memory: bench/README.md) and 8 KB more for each
+ * session, whose index leaves being written stay hot, up to 16 MB.
+ */
+int
+store_fit_cache(struct store *st, char **cause)
+{
+	char	sql[64];
+	size_t	kb = STORE_CACHE_KB + st->nsess * STORE_CACHE_KB_SESSION;
+
+	if (kb > STORE_CACHE_KB_MAX)
+		kb = STORE_CACHE_KB_MAX;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%zu", kb);
+	return db_exec(st->wr, sql, cause);
 }
 
 /* A writer-side prepared statement, made on first use. */
@@ -486,9 +510,30 @@ store_report(struct store *st, uint64_t last, const char *error)
 }
 
 /*
+ * How many items the open transaction may take.  A commit writes every
+ * page the transaction dirtied, and each session it touched dirties an
+ * index leaf or two of its own however few of its events it holds; so
+ * a transaction over many sessions may grow past the batch size to a
+ * few events a session (bounded like the queue, and to STORE_TXN_BYTES
+ * of items in store_gather), which keeps the pages written per event
+ * low when following many quiet sessions.
+ */
+static size_t
+store_txn_items(const struct store *st)
+{
+	size_t	want = st->ntouched * STORE_PER_SESSION;
+
+	if (want > STORE_QUEUE_ITEMS)
+		want = STORE_QUEUE_ITEMS;
+	return want > st->batch ? want : st->batch;
+}
+
+/*
  * Gather one transaction (lock held on entry and exit): apply what is
  * queued, in chunks taken without holding the lock while applying, until
- * the batch is full, its time is up, or someone flushes or closes.  The
+ * the batch is full, someone flushes or closes, or its time is up:
+ * batch_ms once it holds STORE_PER_SESSION events for each session it
+ * touched, else at most STORE_SPREAD_MS (see store_txn_items).  The
  * writer sleeps between chunks and is woken only when enough items for
  * the rest of the batch have arrived (wake_at), not for every item.
  * Returns the batch; *failed is set (with *cause) if applying failed,
@@ -498,13 +543,16 @@ static struct store_item *
 store_gather(struct store *st, uint64_t *last, int *failed, char **cause)
 {
 	struct store_item	*batch = NULL, *tail = NULL, *chunk, *it;
-	struct timespec		 deadline;
-	size_t			 n = 0, k;
-	int			 begun = 0;
+	struct timespec		 deadline, longest;
+	size_t			 n = 0, k, want, bytes = 0;
+	int			 begun = 0, spread;
 
 	deadline = store_deadline(st->batch_ms);
+	longest = store_deadline(st->batch_ms > STORE_SPREAD_MS ?
+	    st->batch_ms : STORE_SPREAD_MS);
 	for (;;) {
-		chunk = store_take(st, st->batch - n, &k, last);
+		want = store_txn_items(st);
+		chunk = store_take(st, want > n ? want - n : 0, &k, last);
 		pthread_mutex_unlock(&st->lock);
 		if (!*failed && !begun) {
 			begun = 1;
@@ -519,22 +567,25 @@ store_gather(struct store *st, uint64_t *last, int *failed, char **cause)
 				tail->next = chunk;
 			else
 				batch = chunk;
-			for (tail = chunk; tail->next != NULL;
-			    tail = tail->next)
-				continue;
+			for (it = chunk; it != NULL; it = it->next) {
+				bytes += it->size;
+				tail = it;
+			}
 		}
 		n += k;
 		pthread_mutex_lock(&st->lock);
-		if (n >= st->batch || st->stopping || st->flushing ||
-		    store_past(&deadline))
+		want = store_txn_items(st);
+		spread = n >= st->ntouched * STORE_PER_SESSION;
+		if (n >= want || bytes >= STORE_TXN_BYTES || st->stopping ||
+		    st->flushing || store_past(&longest) ||
+		    (spread && store_past(&deadline)))
 			break;
 		if (st->head != NULL)
 			continue;
-		st->wake_at = st->batch - n;
-		pthread_cond_timedwait(&st->more, &st->lock, &deadline);
+		st->wake_at = want - n;
+		pthread_cond_timedwait(&st->more, &st->lock,
+		    spread ? &deadline : &longest);
 		st->wake_at = 0;
-		if (st->head == NULL)
-			break;	/* time is up, or a flush or close */
 	}
 	return batch;
 }

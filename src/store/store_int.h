@@ -119,7 +119,10 @@ struct store {
 	size_t			 ntouched;
 };
 
+#define STORE_CACHE_STEP	64	/* sessions between cache resizes */
+
 /* store.c */
+int	 store_fit_cache(struct store *, char **) AD_WARN_UNUSED;
 int	 store_wstmt(struct store *, enum store_wst, sqlite3_stmt **, char **)
 	    AD_WARN_UNUSED;
 struct store_item *store_item_new(enum store_op, const char **,

@@ -283,6 +283,7 @@ struct ack_state {
 	struct loop	*loop;
 	uint64_t	 want;
 	uint64_t	 got;
+	uint64_t	 widest;	/* most tickets one ack covered */
 	int		 calls;
 	int		 errors;
 };
@@ -295,6 +296,8 @@ ack_cb(uint64_t upto, const char *error, void *arg)
 	a->calls++;
 	if (error != NULL)
 		a->errors++;
+	if (upto - a->got > a->widest)
+		a->widest = upto - a->got;
 	if (upto > a->got)
 		a->got = upto;
 	if (a->got >= a->want)
@@ -340,6 +343,52 @@ test_acks(const char *path)
 	is_int(a.errors, 0, "no errors");
 	is_int(store_events_count(st, "sesn_acks", NULL, &cause), 50,
 	    "acked events are readable");
+	loop_timer_free(t);
+	store_close(st);
+	loop_free(a.loop);
+}
+
+/*
+ * Events of many sessions at once: a transaction grows past the batch
+ * size until it holds a few events of each session it touched.
+ */
+static void
+test_spread(const char *path)
+{
+	struct store		*st;
+	struct ack_state	 a;
+	struct loop_timer	*t;
+	struct api_event	*ev;
+	char			 text[256], session[64], *cause = NULL;
+	int			 rc, n = 0;
+
+	memset(&a, 0, sizeof a);
+	a.loop = loop_create();
+	st = store_open(path, 0, &cause);
+	store_set_ack(st, a.loop, ack_cb, &a);
+	store_set_batch(st, 7, 5);
+	for (int round = 0; round < 4; round++) {
+		for (int s = 0; s < 40; s++) {
+			snprintf(session, sizeof session, "sesn_spread%02d", s);
+			snprintf(text, sizeof text, "{\"type\":\"agent.thinking\","
+			    "\"id\":\"sevt_spread%d\",\"processed_at\":"
+			    "\"2026-11-20T00:00:%02d.000000Z\"}", round, round);
+			ev = api_event_parse(text, strlen(text), &cause);
+			a.want = store_event_put(st, session, ev);
+			api_event_free(ev);
+			n++;
+		}
+	}
+	t = loop_timer_create(a.loop, deadline_cb, a.loop);
+	loop_timer_arm(t, 10000);
+	rc = loop_run(a.loop);
+	is_int(rc, 0, "spread acks arrive before the deadline");
+	is_int(a.got, a.want, "the last ack covers all %d events", n);
+	ok(a.widest > 7, "a commit over 40 sessions took more than the "
+	    "batch of 7 (%llu)", (unsigned long long)a.widest);
+	is_int(a.errors, 0, "no errors");
+	is_int(store_events_count(st, "sesn_spread39", NULL, &cause), 4,
+	    "every session has its events");
 	loop_timer_free(t);
 	store_close(st);
 	loop_free(a.loop);
@@ -414,6 +463,7 @@ main(void)
 	store_close(st);
 
 	test_acks(path);
+	test_spread(path);
 	test_failure(path);
 
 	free(path);
