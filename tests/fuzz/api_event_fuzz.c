@@ -11,7 +11,8 @@
  * key).  Text with a raw NUL byte, which jansson mis-reads, must be
  * refused.  On valid objects the trusted member walk must see exactly
  * what the validating one sees, and every event is folded by the
- * session reducer, which reads its members that way.
+ * session reducer, which reads its members that way.  A tool result's
+ * id and is_error must be jansson's, from both scans.
  */
 
 #include "config.h"
@@ -45,6 +46,57 @@ fuzz_same_members(const char *text, size_t size)
 		    ea != eb)))
 			fuzz_fail("the trusted walk differs");
 	} while (ra == 1);
+}
+
+/*
+ * A result's id and is_error as the scans keep them must be jansson's
+ * (an id's NULs shown as U+2400, three bytes each), and the trusted scan
+ * must find what the validating one found.
+ */
+static void
+fuzz_same_result(const struct api_event *ev, json_t *j, const char *text,
+    size_t size)
+{
+	struct api_event	*t;
+	json_t			*v;
+	const char		*key, *s;
+	size_t			 len, nuls = 0;
+	char			*cause = NULL;
+	int			 want;
+
+	if ((t = api_event_parse_trusted(text, size, &cause)) == NULL)
+		fuzz_fail("the trusted scan refuses an event: %s", cause);
+	if (t->is_error != ev->is_error || (t->tool_use_id == NULL) !=
+	    (ev->tool_use_id == NULL) || (t->tool_use_id != NULL &&
+	    strcmp(t->tool_use_id, ev->tool_use_id) != 0))
+		fuzz_fail("the trusted scan's result fields differ");
+	api_event_free(t);
+	if (!(api_event_type_flags(ev->type) & API_EVF_RESULT)) {
+		if (ev->tool_use_id != NULL || ev->is_error != -1)
+			fuzz_fail("result fields on a %s", ev->type_name);
+		return;
+	}
+	v = json_object_get(j, "is_error");
+	want = json_is_boolean(v) ? json_is_true(v) : -1;
+	if (ev->is_error != want)
+		fuzz_fail("is_error differs from jansson");
+	key = ev->type == API_EV_AGENT_MCP_TOOL_RESULT ? "mcp_tool_use_id" :
+	    ev->type == API_EV_USER_CUSTOM_TOOL_RESULT ?
+	    "custom_tool_use_id" : "tool_use_id";
+	v = json_object_get(j, key);
+	if ((s = json_string_value(v)) == NULL) {
+		if (ev->tool_use_id != NULL)
+			fuzz_fail("%s: %s where jansson has none", key,
+			    ev->tool_use_id);
+		return;
+	}
+	len = json_string_length(v);
+	for (size_t i = 0; i < len; i++)
+		nuls += s[i] == '\0';
+	if (ev->tool_use_id == NULL ||
+	    strlen(ev->tool_use_id) != len + 2 * nuls ||
+	    (nuls == 0 && strcmp(ev->tool_use_id, s) != 0))
+		fuzz_fail("%s differs from jansson", key);
 }
 
 /* Is jansson's refusal one the scanner is documented not to make? */
@@ -144,6 +196,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_same_string(ev->type_name, j, "type");
 		fuzz_same_string(ev->id, j, "id");
 		fuzz_same_string(ev->processed_at, j, "processed_at");
+		fuzz_same_result(ev, j, text, size);
 	}
 	if (api_event_json(ev, &cause) == NULL) {
 		if (j != NULL)
