@@ -4,18 +4,12 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "harness/hub.h"
-
-/* A stream parked this long (microseconds) is idle: its next frame is
- * latency bound, not part of a burst. */
-#define HUB_QUIET_US	1000
 
 static const char hub_ping_frame[] =
     "event: ping\ndata: {\"type\":\"ping\"}\n\n";
@@ -38,7 +32,6 @@ struct hub_sub {
 	size_t			 off;		/* bytes of cur already sent */
 	int			 previews;	/* HUB_PREVIEW_* wanted */
 	int			 suspended;
-	int64_t			 parked_us;	/* when it last suspended */
 	struct hub_sub		*wake_next;	/* on the hub's wake list */
 	int			 cut;
 	int			 ping_due;
@@ -64,7 +57,6 @@ struct hub {
 	size_t			 nsubs;
 	int			 closed;
 	struct hub_sub		*wakes;		/* to wake once unlocked */
-	int			 wake_quiet;	/* one of them was idle */
 	unsigned int		 waking;	/* threads calling wake */
 	pthread_cond_t		 woken;		/* waking dropped to 0 */
 };
@@ -119,8 +111,6 @@ hub_wake(struct hub_sub *s)
 		s->suspended = 0;
 		s->wake_next = h->wakes;
 		h->wakes = s;
-		if (clock_mono_us() - s->parked_us >= HUB_QUIET_US)
-			h->wake_quiet = 1;
 	}
 }
 
@@ -138,14 +128,6 @@ hub_wake(struct hub_sub *s)
  * and hub_close waits for wakes in flight, so a server shutting down
  * after it finds no resume still to come.  Each entry is read before its
  * wake, as a resumed subscriber may park (and be marked) again at once.
- *
- * When one of the streams had been idle, the caller then yields its CPU.
- * The kernel tends to queue a woken thread on the waker's CPU, and the
- * waker (a brain runner) may be at the start of a burst of tokens: without
- * the yield, the first frame after a pause waited for the whole burst to
- * be parsed (1-2 ms on a busy 2-core machine).  Streams woken again while
- * they are busy are not yielded to: there the frames are sent in batches
- * whenever the server thread runs, which costs less CPU per token.
  */
 static void
 hub_unlock(struct hub *h)
@@ -153,15 +135,12 @@ hub_unlock(struct hub *h)
 	struct hub_sub	*s, *next;
 	hub_wake_cb	 wake;
 	void		*arg;
-	int		 quiet;
 
 	if ((s = h->wakes) == NULL) {
 		pthread_mutex_unlock(&h->lock);
 		return;
 	}
 	h->wakes = NULL;
-	quiet = h->wake_quiet;
-	h->wake_quiet = 0;
 	h->waking++;
 	pthread_mutex_unlock(&h->lock);
 	for (; s != NULL; s = next) {
@@ -170,8 +149,6 @@ hub_unlock(struct hub *h)
 		arg = s->arg;
 		wake(arg);
 	}
-	if (quiet)
-		sched_yield();
 	pthread_mutex_lock(&h->lock);
 	if (--h->waking == 0)
 		pthread_cond_broadcast(&h->woken);
@@ -442,7 +419,6 @@ hub_sub_read(struct hub_sub *s, char *buf, size_t max)
 			return HUB_READ_END;
 		}
 		s->suspended = 1;
-		s->parked_us = clock_mono_us();
 		s->suspend(s->arg);
 	}
 	hub_unlock(h);
