@@ -5,15 +5,18 @@
  * once reads from the hub, so it must run without the hub lock held; and
  * hub_close() must not return while another thread is still inside one.
  * The wake functions here take the lock from a second thread, or block,
- * to show both.
+ * to show both.  Threads signal each other through pipes, so every wait
+ * is a poll() with a deadline.
  */
 
 #include "config.h"
 
-#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "harness/hub.h"
 #include "tap.h"
@@ -22,56 +25,57 @@
 
 struct probe {
 	struct hub	*hub;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
 	int		 suspends;
 	int		 wakes;
-	int		 took_lock;	/* a thread got the hub lock */
-	int		 lock_free;	/* ... while the wake ran */
-	int		 in_wake;	/* blocking wake: entered */
-	int		 release;	/* blocking wake: may return */
-	int		 closed;	/* hub_close returned */
+	int		 lock_free;	/* another thread took the hub lock
+					   while the wake ran */
 	pthread_t	 locker;	/* started by probe_wake */
 	int		 started;
+	int		 done[2];	/* a thread's "done" notes */
+	int		 release[2];	/* probe_wake_block may return */
 };
 
-/* A deadline this many milliseconds from now. */
-static struct timespec
-deadline(long ms)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	return ts;
-}
-
-/* Wait (probe lock held) until *flag is set or ms pass; returns *flag. */
-static int
-wait_flag(struct probe *p, const int *flag, long ms)
-{
-	struct timespec	ts = deadline(ms);
-
-	while (!*flag)
-		if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) ==
-		    ETIMEDOUT)
-			break;
-	return *flag;
-}
-
-/* Set a flag and tell the waiters. */
+/* A fresh hub and pipes. */
 static void
-set_flag(struct probe *p, int *flag)
+probe_init(struct probe *p)
 {
-	pthread_mutex_lock(&p->lock);
-	*flag = 1;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	memset(p, 0, sizeof *p);
+	if (pipe(p->done) != 0 || pipe(p->release) != 0) {
+		printf("Bail out! pipe\n");
+		exit(1);
+	}
+	p->hub = hub_create(1 << 20);
+}
+
+/* Release them. */
+static void
+probe_clear(struct probe *p)
+{
+	hub_free(p->hub);
+	close(p->done[0]);
+	close(p->done[1]);
+	close(p->release[0]);
+	close(p->release[1]);
+}
+
+/* Write one note to a pipe. */
+static void
+note(int fd)
+{
+	if (write(fd, "x", 1) != 1)
+		abort();
+}
+
+/* Take one note from a pipe within ms milliseconds; 0 when none came. */
+static int
+noted(int fd, int ms)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	char		c;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return 0;
+	return read(fd, &c, 1) == 1;
 }
 
 /* The suspend function: count. */
@@ -90,7 +94,7 @@ probe_locker(void *arg)
 	struct probe	*p = arg;
 
 	(void)hub_nsubs(p->hub);
-	set_flag(p, &p->took_lock);
+	note(p->done[1]);
 	return NULL;
 }
 
@@ -109,24 +113,19 @@ probe_wake(void *arg)
 	    pthread_create(&p->locker, NULL, probe_locker, p) != 0)
 		return;
 	p->started = 1;
-	pthread_mutex_lock(&p->lock);
-	p->lock_free = wait_flag(p, &p->took_lock, 2000);
-	pthread_mutex_unlock(&p->lock);
+	p->lock_free = noted(p->done[0], 2000);
 }
 
-/* A wake function that blocks until released. */
+/* A wake function that says it started, then waits to be released. */
 static void
 probe_wake_block(void *arg)
 {
 	struct probe	*p = arg;
 
 	p->wakes++;
-	pthread_mutex_lock(&p->lock);
-	p->in_wake = 1;
-	pthread_cond_broadcast(&p->cond);
-	while (!p->release)
-		pthread_cond_wait(&p->cond, &p->lock);
-	pthread_mutex_unlock(&p->lock);
+	note(p->done[1]);
+	if (!noted(p->release[0], 10000))
+		abort();
 }
 
 /* Publish one frame (from a thread). */
@@ -146,7 +145,7 @@ probe_close(void *arg)
 	struct probe	*p = arg;
 
 	hub_close(p->hub);
-	set_flag(p, &p->closed);
+	note(p->done[1]);
 	return NULL;
 }
 
@@ -159,12 +158,8 @@ test_wake_unlocked(void)
 	char		 buf[256];
 	ssize_t		 n;
 
-	memset(&p, 0, sizeof p);
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
-	p.hub = hub_create(1 << 20);
+	probe_init(&p);
 	s = hub_subscribe(p.hub, 0, probe_suspend, probe_wake, &p);
-
 	is_int(hub_sub_read(s, buf, sizeof buf), 0, "nothing yet: the read "
 	    "parks");
 	is_int(p.suspends, 1, "and calls the suspend function");
@@ -181,11 +176,8 @@ test_wake_unlocked(void)
 	ok(n > 0 && (size_t)n == 2 * (sizeof FRAME - 1 + 6) &&
 	    memcmp(buf, "id: 1\n" FRAME "id: 2\n" FRAME, (size_t)n) == 0,
 	    "both frames are read, in order");
-
 	hub_unsubscribe(s);
-	hub_free(p.hub);
-	pthread_cond_destroy(&p.cond);
-	pthread_mutex_destroy(&p.lock);
+	probe_clear(&p);
 }
 
 /* hub_close waits for a wake another thread is still making. */
@@ -196,44 +188,25 @@ test_close_waits(void)
 	struct hub_sub	*s;
 	pthread_t	 pub, closer;
 	char		 buf[64];
-	int		 early;
 
-	memset(&p, 0, sizeof p);
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
-	p.hub = hub_create(1 << 20);
+	probe_init(&p);
 	s = hub_subscribe(p.hub, 0, probe_suspend, probe_wake_block, &p);
 	is_int(hub_sub_read(s, buf, sizeof buf), 0, "the subscriber parks");
-
-	if (pthread_create(&pub, NULL, probe_publish, &p) != 0) {
-		ok(0, "pthread_create");
-		return;
-	}
-	pthread_mutex_lock(&p.lock);
-	ok(wait_flag(&p, &p.in_wake, 5000), "a publisher is inside the wake "
-	    "function");
-	pthread_mutex_unlock(&p.lock);
-	if (pthread_create(&closer, NULL, probe_close, &p) != 0) {
-		ok(0, "pthread_create");
-		return;
-	}
-	pthread_mutex_lock(&p.lock);
-	early = wait_flag(&p, &p.closed, 100);
-	pthread_mutex_unlock(&p.lock);
-	ok(!early, "hub_close does not return while that wake runs");
-	set_flag(&p, &p.release);
-	pthread_mutex_lock(&p.lock);
-	ok(wait_flag(&p, &p.closed, 5000), "and returns once it is done");
-	pthread_mutex_unlock(&p.lock);
+	if (pthread_create(&pub, NULL, probe_publish, &p) != 0)
+		abort();
+	ok(noted(p.done[0], 5000), "a publisher is inside the wake function");
+	if (pthread_create(&closer, NULL, probe_close, &p) != 0)
+		abort();
+	ok(!noted(p.done[0], 100), "hub_close does not return while that "
+	    "wake runs");
+	note(p.release[1]);
+	ok(noted(p.done[0], 5000), "and returns once it is done");
 	pthread_join(pub, NULL);
 	pthread_join(closer, NULL);
 	is_int(p.wakes, 1, "one wake for one park (the close found none "
 	    "parked)");
-
 	hub_unsubscribe(s);
-	hub_free(p.hub);
-	pthread_cond_destroy(&p.cond);
-	pthread_mutex_destroy(&p.lock);
+	probe_clear(&p);
 }
 
 int
