@@ -475,7 +475,7 @@ httpd_stream_suspend(void *arg)
 	MHD_suspend_connection(st->conn);
 }
 
-/* Called under the hub lock: a frame (or the end) is ready. */
+/* Called after the hub lock is released: a frame (or the end) is ready. */
 static void
 httpd_stream_wake(void *arg)
 {

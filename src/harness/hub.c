@@ -32,6 +32,7 @@ struct hub_sub {
 	size_t			 off;		/* bytes of cur already sent */
 	int			 previews;	/* HUB_PREVIEW_* wanted */
 	int			 suspended;
+	struct hub_sub		*wake_next;	/* on the hub's wake list */
 	int			 cut;
 	int			 ping_due;
 	size_t			 ping_off;	/* bytes of the ping sent */
@@ -55,6 +56,9 @@ struct hub {
 	struct hub_sub		*subs;
 	size_t			 nsubs;
 	int			 closed;
+	struct hub_sub		*wakes;		/* to wake once unlocked */
+	unsigned int		 waking;	/* threads calling wake */
+	pthread_cond_t		 woken;		/* waking dropped to 0 */
 };
 
 /* A hub with its owner's reference. */
@@ -65,6 +69,7 @@ hub_create(size_t max_bytes)
 
 	h = xcalloc(1, sizeof *h);
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->woken, NULL);
 	h->refs = 1;
 	h->max_bytes = max_bytes;
 	return h;
@@ -89,17 +94,65 @@ hub_destroy(struct hub *h)
 	}
 	pthread_mutex_unlock(&h->lock);
 	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->woken);
 	free(h);
 }
 
-/* Wake a parked subscriber (lock held). */
+/*
+ * Mark a parked subscriber for waking (lock held); hub_unlock calls its
+ * wake function once the lock is released.
+ */
 static void
 hub_wake(struct hub_sub *s)
 {
+	struct hub	*h = s->hub;
+
 	if (s->suspended) {
 		s->suspended = 0;
-		s->wake(s->arg);
+		s->wake_next = h->wakes;
+		h->wakes = s;
 	}
+}
+
+/*
+ * Release the lock, then wake the subscribers marked while it was held.
+ *
+ * The wake function resumes an HTTP connection, which makes a server
+ * thread runnable that at once asks for this lock (hub_sub_read).  Called
+ * under the lock, the waker is often preempted by that thread on the
+ * same CPU before it can unlock: the reader then sleeps on the lock, and
+ * the frame waits for the waker to be scheduled again, behind whatever
+ * else is runnable (a millisecond or more on a busy machine).  So the
+ * wakes happen after the unlock.  A marked subscriber cannot go away
+ * meanwhile: its connection stays suspended until this wake resumes it,
+ * and hub_close waits for wakes in flight, so a server shutting down
+ * after it finds no resume still to come.  Each entry is read before its
+ * wake, as a resumed subscriber may park (and be marked) again at once.
+ */
+static void
+hub_unlock(struct hub *h)
+{
+	struct hub_sub	*s, *next;
+	hub_wake_cb	 wake;
+	void		*arg;
+
+	if ((s = h->wakes) == NULL) {
+		pthread_mutex_unlock(&h->lock);
+		return;
+	}
+	h->wakes = NULL;
+	h->waking++;
+	pthread_mutex_unlock(&h->lock);
+	for (; s != NULL; s = next) {
+		next = s->wake_next;
+		wake = s->wake;
+		arg = s->arg;
+		wake(arg);
+	}
+	pthread_mutex_lock(&h->lock);
+	if (--h->waking == 0)
+		pthread_cond_broadcast(&h->woken);
+	pthread_mutex_unlock(&h->lock);
 }
 
 /* Point s at frame f (or NULL: caught up), keeping the reader counts. */
@@ -193,7 +246,7 @@ hub_publish(struct hub *h, int64_t seq, const char *type, const char *json,
 	if (final)
 		h->closed = 1;
 	hub_trim(h);
-	pthread_mutex_unlock(&h->lock);
+	hub_unlock(h);
 }
 
 /* Heartbeat: every subscriber sends a ping when it is caught up. */
@@ -207,10 +260,14 @@ hub_ping(struct hub *h)
 		s->ping_due = 1;
 		hub_wake(s);
 	}
-	pthread_mutex_unlock(&h->lock);
+	hub_unlock(h);
 }
 
-/* No more frames: streams end once drained. */
+/*
+ * No more frames: streams end once drained.  Returns only when no other
+ * thread is still calling a wake function, so the server may then close
+ * its connections.
+ */
 void
 hub_close(struct hub *h)
 {
@@ -220,6 +277,10 @@ hub_close(struct hub *h)
 	h->closed = 1;
 	for (s = h->subs; s != NULL; s = s->next)
 		hub_wake(s);
+	hub_unlock(h);
+	pthread_mutex_lock(&h->lock);
+	while (h->waking != 0)
+		pthread_cond_wait(&h->woken, &h->lock);
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -354,13 +415,13 @@ hub_sub_read(struct hub_sub *s, char *buf, size_t max)
 	hub_trim(h);
 	if (n == 0) {
 		if (h->closed && s->cur == NULL) {
-			pthread_mutex_unlock(&h->lock);
+			hub_unlock(h);
 			return HUB_READ_END;
 		}
 		s->suspended = 1;
 		s->suspend(s->arg);
 	}
-	pthread_mutex_unlock(&h->lock);
+	hub_unlock(h);
 	return (ssize_t)n;
 }
 
@@ -386,7 +447,7 @@ hub_unsubscribe(struct hub_sub *s)
 	free(s);
 	hub_trim(h);
 	if (hub_unref_locked(h))
-		hub_destroy(h);
+		hub_destroy(h);	/* no subscriber left to wake */
 	else
-		pthread_mutex_unlock(&h->lock);
+		hub_unlock(h);
 }

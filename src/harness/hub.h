@@ -13,9 +13,12 @@
  * Readers are driven by the HTTP server: hub_sub_read() copies what is
  * ready into the server's buffer, or, when nothing is, calls the
  * subscriber's suspend function (under the hub lock) and returns 0; the
- * next publish, ping or close calls its wake function (also under the
- * lock).  That is libmicrohttpd's suspend/resume: no polling, no busy
- * callbacks, and an idle stream holds no buffer of its own.
+ * next publish, ping or close calls its wake function once, just after
+ * releasing the lock, so the woken reader does not find it taken.  That
+ * is libmicrohttpd's suspend/resume: no polling, no busy callbacks, and
+ * an idle stream holds no buffer of its own.  A subscriber whose wake is
+ * due cannot be unsubscribed before it runs (its connection is parked),
+ * and hub_close() returns only once every wake in flight has run.
  *
  * Preview frames (event_start, event_delta) are only sent to subscribers
  * that asked for that preview kind.  Thread safe.
@@ -36,7 +39,8 @@
 struct hub;
 struct hub_sub;
 
-/* Called under the hub lock: park or unpark the subscriber's connection. */
+/* Park (called under the hub lock) or unpark (called just after it) the
+ * subscriber's connection. */
 typedef void	(*hub_wake_cb)(void *);
 
 /* max_bytes: how far (in bytes) the slowest subscriber may lag. */
@@ -55,7 +59,8 @@ void		 hub_publish(struct hub *, int64_t, const char *, const char *,
 		    size_t, int, int, int);
 /* Every subscriber owes its client a heartbeat. */
 void		 hub_ping(struct hub *);
-/* End every subscriber's stream after what was already published. */
+/* End every subscriber's stream after what was already published; waits
+ * for wakes other threads are still making. */
 void		 hub_close(struct hub *);
 size_t		 hub_nsubs(struct hub *);
 

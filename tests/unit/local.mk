@@ -47,14 +47,17 @@ check_PROGRAMS += $(MODEL_UNIT_TESTS)
 TESTS += $(MODEL_UNIT_TESTS)
 tests_unit_model_test_LDADD = $(TEST_LDADD)
 
-# The harness's hands: path confinement, glob patterns, the tools.
+# The harness's hands: path confinement, glob patterns, the tools; the
+# stream fan-out.
 HARNESS_UNIT_TESTS = \
-	tests/unit/globpat_test tests/unit/tool_test tests/unit/wspath_test
+	tests/unit/globpat_test tests/unit/tool_test tests/unit/wspath_test \
+	tests/unit/hub_test
 check_PROGRAMS += $(HARNESS_UNIT_TESTS)
 TESTS += $(HARNESS_UNIT_TESTS)
 tests_unit_globpat_test_LDADD = $(TEST_LDADD)
 tests_unit_tool_test_LDADD = $(TEST_LDADD)
 tests_unit_wspath_test_LDADD = $(TEST_LDADD)
+tests_unit_hub_test_LDADD = $(TEST_LDADD)
 BRAIN_UNIT_TESTS = tests/unit/brain_stream_test tests/unit/brain_request_test \
 	tests/unit/brain_config_test
 check_PROGRAMS += $(BRAIN_UNIT_TESTS)
