@@ -310,40 +310,70 @@ deadline_cb(struct loop_timer *t, void *arg)
 	loop_exit(arg, 1);
 }
 
+/* A store whose commits are acked on a's loop, in batches of 7 / 5 ms. */
+static struct store *
+ack_open(struct ack_state *a, const char *path)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	memset(a, 0, sizeof *a);
+	a->loop = loop_create();
+	st = store_open(path, 0, &cause);
+	store_set_ack(st, a->loop, ack_cb, a);
+	store_set_batch(st, 7, 5);
+	return st;
+}
+
+/* Queue a thinking event; its ticket becomes the one to wait for. */
+static void
+ack_put(struct store *st, struct ack_state *a, const char *session,
+    const char *id, int second)
+{
+	struct api_event	*ev;
+	char			 text[256], *cause = NULL;
+
+	snprintf(text, sizeof text, "{\"type\":\"agent.thinking\","
+	    "\"id\":\"%s\",\"processed_at\":"
+	    "\"2026-11-20T00:00:%02d.000000Z\"}", id, second);
+	ev = api_event_parse(text, strlen(text), &cause);
+	a->want = store_event_put(st, session, ev);
+	api_event_free(ev);
+}
+
+/* Run a's loop until the last ticket is acked or 10 s pass; 0 if acked. */
+static int
+ack_wait(struct ack_state *a)
+{
+	struct loop_timer	*t;
+	int			 rc;
+
+	t = loop_timer_create(a->loop, deadline_cb, a->loop);
+	loop_timer_arm(t, 10000);
+	rc = loop_run(a->loop);
+	loop_timer_free(t);
+	return rc;
+}
+
 static void
 test_acks(const char *path)
 {
 	struct store		*st;
 	struct ack_state	 a;
-	struct loop_timer	*t;
-	struct api_event	*ev;
-	char			 text[256], *cause = NULL;
-	int			 rc;
+	char			 id[32], *cause = NULL;
 
-	memset(&a, 0, sizeof a);
-	a.loop = loop_create();
-	st = store_open(path, 0, &cause);
-	store_set_ack(st, a.loop, ack_cb, &a);
-	store_set_batch(st, 7, 5);
+	st = ack_open(&a, path);
 	for (int i = 0; i < 50; i++) {
-		snprintf(text, sizeof text, "{\"type\":\"agent.thinking\","
-		    "\"id\":\"sevt_ack%03d\",\"processed_at\":"
-		    "\"2026-11-20T00:00:%02d.000000Z\"}", i, i);
-		ev = api_event_parse(text, strlen(text), &cause);
-		a.want = store_event_put(st, "sesn_acks", ev);
-		api_event_free(ev);
+		snprintf(id, sizeof id, "sevt_ack%03d", i);
+		ack_put(st, &a, "sesn_acks", id, i);
 	}
-	t = loop_timer_create(a.loop, deadline_cb, a.loop);
-	loop_timer_arm(t, 10000);
-	rc = loop_run(a.loop);
-	is_int(rc, 0, "acks arrive on the loop before the deadline");
+	is_int(ack_wait(&a), 0, "acks arrive on the loop before the deadline");
 	is_int(a.got, a.want, "the last ack covers the last ticket");
 	ok(a.calls >= 50 / 7, "one ack per commit of at most 7 (%d)",
 	    a.calls);
 	is_int(a.errors, 0, "no errors");
 	is_int(store_events_count(st, "sesn_acks", NULL, &cause), 50,
 	    "acked events are readable");
-	loop_timer_free(t);
 	store_close(st);
 	loop_free(a.loop);
 }
@@ -357,39 +387,23 @@ test_spread(const char *path)
 {
 	struct store		*st;
 	struct ack_state	 a;
-	struct loop_timer	*t;
-	struct api_event	*ev;
-	char			 text[256], session[64], *cause = NULL;
-	int			 rc, n = 0;
+	char			 id[32], session[64], *cause = NULL;
 
-	memset(&a, 0, sizeof a);
-	a.loop = loop_create();
-	st = store_open(path, 0, &cause);
-	store_set_ack(st, a.loop, ack_cb, &a);
-	store_set_batch(st, 7, 5);
+	st = ack_open(&a, path);
 	for (int round = 0; round < 4; round++) {
-		for (int s = 0; s < 40; s++) {
-			snprintf(session, sizeof session, "sesn_spread%02d", s);
-			snprintf(text, sizeof text, "{\"type\":\"agent.thinking\","
-			    "\"id\":\"sevt_spread%d\",\"processed_at\":"
-			    "\"2026-11-20T00:00:%02d.000000Z\"}", round, round);
-			ev = api_event_parse(text, strlen(text), &cause);
-			a.want = store_event_put(st, session, ev);
-			api_event_free(ev);
-			n++;
+		snprintf(id, sizeof id, "sevt_spread%d", round);
+		for (int i = 0; i < 40; i++) {
+			snprintf(session, sizeof session, "sesn_spread%02d", i);
+			ack_put(st, &a, session, id, round);
 		}
 	}
-	t = loop_timer_create(a.loop, deadline_cb, a.loop);
-	loop_timer_arm(t, 10000);
-	rc = loop_run(a.loop);
-	is_int(rc, 0, "spread acks arrive before the deadline");
-	is_int(a.got, a.want, "the last ack covers all %d events", n);
+	is_int(ack_wait(&a), 0, "spread acks arrive before the deadline");
+	is_int(a.got, a.want, "the last ack covers all 160 events");
 	ok(a.widest > 7, "a commit over 40 sessions took more than the "
 	    "batch of 7 (%llu)", (unsigned long long)a.widest);
 	is_int(a.errors, 0, "no errors");
 	is_int(store_events_count(st, "sesn_spread39", NULL, &cause), 4,
 	    "every session has its events");
-	loop_timer_free(t);
 	store_close(st);
 	loop_free(a.loop);
 }
