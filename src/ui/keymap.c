@@ -59,7 +59,8 @@ static const struct {
 	    "Command mode with completion (:sessions :approvals :grid "
 	    ":open :replay :new :theme :audit :sql :q)" },
 	[UI_ACT_COPY] = { "copy", "copy",
-	    "Copy the selected id (OSC 52 with [ui] clipboard = osc52)" },
+	    "Copy the selected id or file path (OSC 52 with [ui] "
+	    "clipboard = osc52)" },
 	[UI_ACT_REPAINT] = { "repaint", "repaint",
 	    "Repaint the whole screen" },
 	[UI_ACT_REFRESH] = { "refresh", "refresh",

@@ -224,11 +224,26 @@ fpane_free(struct pane *p)
 	free(p);
 }
 
+/* y: the selected file's path. */
+static int
+fpane_copy(struct pane *p, char *buf, size_t size)
+{
+	struct fpane			*fp = p->data;
+	struct console_session		*cs = fpane_session(fp);
+	const struct files_file		*f;
+
+	if (cs == NULL || (f = files_at(cs->files, fp->sel)) == NULL)
+		return 0;
+	str_lcpy(buf, f->path, size);
+	return 1;
+}
+
 static const struct pane_ops fpane_ops = {
 	.name = "files",
 	.contexts = fpane_contexts,
 	.draw = fpane_draw,
 	.action = fpane_action,
+	.copy = fpane_copy,
 	.crumb = fpane_crumb,
 	.free = fpane_free,
 };

@@ -770,11 +770,21 @@ rp_free(struct pane *p)
 	free(p);
 }
 
+/* y: what the session view under the limit copies, its selected event. */
+static int
+rp_copy(struct pane *p, char *buf, size_t size)
+{
+	struct rp	*r = p->data;
+
+	return r->view->ops->copy(r->view, buf, size);
+}
+
 static const struct pane_ops rp_ops = {
 	.name = "replay",
 	.contexts = rp_contexts,
 	.draw = rp_draw,
 	.action = rp_action,
+	.copy = rp_copy,
 	.crumb = rp_crumb,
 	.status = rp_status,
 	.free = rp_free,

@@ -376,6 +376,12 @@ test_emitted(struct loop *loop)
 	is_emitted(emitted(con), want, "y in a session copies the selected "
 	    "event's id");
 	free(want);
+	keys(con, "f y", 0);
+	want = osc52("/workspace/src/sum.c");
+	is_emitted(emitted(con), want, "y in the files view copies the "
+	    "selected file's path");
+	free(want);
+	keys(con, "q", 0);
 	ui_copy(console_ui(con), "evil\033]52;c;cG9pc29u\a");
 	is_emitted(emitted(con), "", "text with a control byte is never "
 	    "copied");

@@ -155,6 +155,10 @@ $(printf '. %.0s' $(seq 2 "$L"))" >"$T/deepstep"
 ok $(! cmp -s "$T/deep" "$T/deepstep"; echo $?) \
     "the deep link's event is expanded (the screen differs from a step there)"
 golden "$T/deep" deep-link
+"$PH" snapshot --size ${W}x$H --keys ": $(keys "replay $S $EV") Enter y" \
+    >"$T/copy"
+grep -q "$EV (clipboard off\|copied $EV" "$T/copy"
+ok $? "y in the replay copies the selected event's id"
 "$PH" snapshot --size ${W}x$H --keys ": $(keys "replay $S sevt_nope") \
 Enter" >"$T/nope"
 grep -q "no event sevt_nope" "$T/nope"

@@ -56,18 +56,21 @@ main(int argc, char **argv)
 	struct buf			 md, file;
 	char				*cause = NULL, name[UI_KEY_NAME_MAX];
 	char				*path;
-	int				 key, mods, arg;
+	int				 key, mods, arg, rc;
 
 	km = keymap_create();
 	buf_init(&md, 1 << 20);
 	if (keymap_markdown(km, &md) != 0)
 		return 1;
 	if (argc == 3 && strcmp(argv[1], "--write") == 0) {
-		if (io_write_file(argv[2], md.data, md.len, &cause) != 0) {
+		rc = io_write_file(argv[2], md.data, md.len, &cause);
+		if (rc != 0) {
 			fprintf(stderr, "%s\n", cause);
-			return 1;
+			free(cause);
 		}
-		return 0;
+		buf_clear(&md);
+		keymap_free(km);
+		return rc != 0;
 	}
 
 	is_str(parsed("C-o"), "6f/4", "C-o");
