@@ -363,6 +363,8 @@ conf_endpoint(const struct conf *cf, const char *api_url,
 	if (api_url_parse(url, &u, cause) != 0)
 		goto fail;
 	api_url_clear(&u);
+	if ((env = getenv("SSL_CERT_FILE")) != NULL && *env != '\0')
+		ep->ca_file = xstrdup(env);
 	ep->url = xstrdup(url);
 	ep->key = key;
 	free(section);
@@ -397,6 +399,7 @@ void
 conf_endpoint_clear(struct conf_endpoint *ep)
 {
 	free(ep->url);
+	free(ep->ca_file);
 	if (ep->key != NULL) {
 		explicit_bzero(ep->key, strlen(ep->key));
 		free(ep->key);

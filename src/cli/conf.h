@@ -43,6 +43,8 @@ struct conf_endpoint {
 	char		*key;		/* NULL: send none */
 	int		 harness;	/* the local harness: start if needed */
 	const char	*url_from;	/* "--api-url"...: for the log */
+	char		*ca_file;	/* SSL_CERT_FILE; NULL: the system's
+					   certificate authorities */
 };
 
 /*

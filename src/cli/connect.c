@@ -136,6 +136,8 @@ connect_open(struct connect *c, const struct cmd_globals *g)
 	}
 	c->loop = loop_create();
 	c->client = api_client_create(c->loop, ep.url, ep.key, &cause);
+	if (c->client != NULL && ep.ca_file != NULL)
+		api_client_set_ca_file(c->client, ep.ca_file);
 	conf_endpoint_clear(&ep);
 	if (c->client == NULL) {
 		fprintf(stderr, "pilothouse: %s\n", cause);

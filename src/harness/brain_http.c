@@ -261,6 +261,7 @@ brain_http_perform(const struct brain_http_request *req,
 	CURLM			*multi;
 	CURLMsg			*msg;
 	CURLcode		 rc = CURLE_OK;
+	const char		*ca;
 	int			 running = 1, left;
 
 	pthread_once(&brain_http_once, brain_http_init);
@@ -301,6 +302,9 @@ brain_http_perform(const struct brain_http_request *req,
 	    req->idle_timeout_s > 0 ? req->idle_timeout_s :
 	    (long)BRAIN_HTTP_IDLE_TIMEOUT_S);
 	curl_easy_setopt(x.easy, CURLOPT_TCP_NODELAY, 1L);
+	/* The same trust as the client's (pilothouse(1), SSL_CERT_FILE). */
+	if ((ca = getenv("SSL_CERT_FILE")) != NULL && *ca != '\0')
+		curl_easy_setopt(x.easy, CURLOPT_CAINFO, ca);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(x.easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

@@ -88,6 +88,7 @@ struct api_client {
 	struct loop_timer	*kick;		/* dispatch the queues */
 	int			 in_curl;	/* inside socket_action */
 	long			 stream_buffer;	/* CURLOPT_BUFFERSIZE or 0 */
+	char			*ca_file;	/* CURLOPT_CAINFO or NULL */
 
 	struct curl_slist	*hdr_get;	/* accept JSON */
 	struct curl_slist	*hdr_json;	/* POST with a JSON body */
@@ -268,6 +269,7 @@ api_client_free(struct api_client *c)
 		api_budget_clear(&c->budget[i]);
 	api_url_clear(&c->url);
 	free(c->url_text);
+	free(c->ca_file);
 	if (c->key != NULL) {
 		explicit_bzero(c->key, strlen(c->key));
 		free(c->key);
@@ -291,6 +293,14 @@ void
 api_client_set_stream_buffer(struct api_client *c, long size)
 {
 	c->stream_buffer = size;
+}
+
+/* Trust the CAs of a PEM file (SSL_CERT_FILE) instead of the system's. */
+void
+api_client_set_ca_file(struct api_client *c, const char *path)
+{
+	free(c->ca_file);
+	c->ca_file = xstrdup(path);
 }
 
 /* The URL as configured. */
@@ -515,6 +525,8 @@ api_launch(struct api_request *r)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)API_CONNECT_TIMEOUT);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (c->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
 	if (c->url.unix_path != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->url.unix_path);
 	if (c->url.tls)
@@ -680,7 +692,10 @@ api_network_hint(const struct api_client *c, CURLcode result)
 		return "check the network, --api-url and ANTHROPIC_BASE_URL";
 	if (result == CURLE_PEER_FAILED_VERIFICATION ||
 	    result == CURLE_SSL_CONNECT_ERROR)
-		return "the server's TLS certificate was not accepted";
+		return c->ca_file != NULL ? "the server's TLS certificate "
+		    "was not accepted (checked against SSL_CERT_FILE)" :
+		    "the server's TLS certificate was not accepted (set "
+		    "SSL_CERT_FILE to trust another authority)";
 	return NULL;
 }
 

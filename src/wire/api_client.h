@@ -134,6 +134,9 @@ void			 api_client_set_budget(struct api_client *, size_t,
 /* Set the libcurl receive buffer for streams (bytes; 0: libcurl's). */
 void			 api_client_set_stream_buffer(struct api_client *,
 			    long);
+/* Trust the certificate authorities in this PEM file, not the system's. */
+void			 api_client_set_ca_file(struct api_client *,
+			    const char *);
 /* The base URL as configured.  Borrowed; valid until the client is freed. */
 const char		*api_client_url(const struct api_client *);
 struct loop		*api_client_loop(const struct api_client *);

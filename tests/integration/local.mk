@@ -50,7 +50,8 @@ EXTRA_DIST += $(CLI_TESTS) tests/integration/fault.sh
 # The local harness over real sockets.
 HARNESS_INTEGRATION_TESTS = tests/integration/harness_api.sh \
 	tests/integration/harness_listen.sh \
-	tests/integration/harness_demo.sh tests/integration/harness_flows.sh
+	tests/integration/harness_demo.sh tests/integration/harness_flows.sh \
+	tests/integration/http2.sh
 TESTS += $(HARNESS_INTEGRATION_TESTS)
 check_PROGRAMS += tests/integration/harness_streams
 tests_integration_harness_streams_LDADD = $(TEST_LDADD)
