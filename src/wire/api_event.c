@@ -14,9 +14,8 @@
  * An event is one allocation: the struct, then the raw text, then the
  * decoded type, id, processed_at and (results) tool_use_id strings (each
  * no longer than its quoted JSON form, so the sizes are known after the
- * scan).  Parsing
- * an event therefore costs one validating pass over its bytes and one
- * malloc, and api_event_free() one free.
+ * scan).  Parsing an event therefore costs one validating pass over its
+ * bytes and one malloc, and api_event_free() one free.
  */
 
 #define API_EVENT_MAX_INDEX	65536	/* content blocks in a preview */
@@ -148,10 +147,10 @@ api_event_put_result(struct api_event *ev, char **pos,
 /*
  * Scan one event, find type, id and processed_at, and the members a
  * result's id and is_error may be in (which of the ids counts depends on
- * the type, which may come last).  Trusted text (read
- * back from the cache, which stored it only after api_event_parse
- * accepted it) is not validated again: its values are skipped by their
- * ends (json_scan_object_init_trusted), a fraction of the cost.
+ * the type, which may come last).  Trusted text (read back from the
+ * cache, which stored it only after api_event_parse accepted it) is not
+ * validated again: its values are skipped by their ends
+ * (json_scan_object_init_trusted), a fraction of the cost.
  */
 static struct api_event *
 api_event_scan(const char *text, size_t len, int trusted, char **cause)
