@@ -14,9 +14,11 @@
 #     token ("burst": the stand-in's own writing then competes with the
 #     harness for this machine's cores).
 #  2. CPU per token: a 200,000-token response streamed as fast as the
-#     stand-in can write it, one preview subscriber attached; the
-#     harness's CPU time (utime+stime) over the turn divided by the tokens,
-#     median of RUNS/4 turns.
+#     stand-in can write it, one preview subscriber attached; CPU time
+#     (utime+stime) over the turn divided by the tokens, median of RUNS/4
+#     turns: of the brain's own threads ("ph-worker": receiving, parsing,
+#     emitting and storing the events), and of the whole harness (with
+#     libmicrohttpd sending every preview to the subscriber).
 #  3. bench/brain_token: the same cost token by token, in process.
 set -u
 RUNS=${1:-20}
@@ -94,7 +96,14 @@ done
 
 # 2. CPU per token, end to end.
 hz=$(getconf CLK_TCK)
+# workers: utime+stime of the harness's worker threads, which run the brain.
+workers() {
+	for t in /proc/$HPID/task/*; do
+		[ "$(cat "$t/comm")" = ph-worker ] && cat "$t/stat"
+	done | awk '{ s += $14 + $15 } END { print s + 0 }'
+}
 : >"$T/cpu"
+: >"$T/wcpu"
 t=0
 while [ $t -lt $TURNS ]; do
 	t=$((t + 1))
@@ -103,12 +112,16 @@ while [ $t -lt $TURNS ]; do
 	sp=$!
 	sleep 0.2	# let the subscription start (a benchmark, not a test)
 	before=$(awk '{ print $14 + $15 }' "/proc/$HPID/stat")
+	wbefore=$(workers)
 	c "http://h/v1/sessions/$SE/events" -d '{"events":[{"type":"user.message","content":[{"type":"text","text":"go"}]}]}' >/dev/null
 	idle "$SE" 1
 	after=$(awk '{ print $14 + $15 }' "/proc/$HPID/stat")
+	wafter=$(workers)
 	kill $sp 2>/dev/null
 	echo "$after $before $hz $BIG" | awk '{ printf "%.2f\n", ($1 - $2) / $3 * 1e6 / $4 }' >>"$T/cpu"
+	echo "$wafter $wbefore $hz $BIG" | awk '{ printf "%.2f\n", ($1 - $2) / $3 * 1e6 / $4 }' >>"$T/wcpu"
 done
+echo "brain threads' CPU per streamed token, over HTTP from the stand-in ($TURNS turns of $BIG tokens, us): median $(median <"$T/wcpu"), all: $(tr '\n' ' ' <"$T/wcpu")"
 echo "harness CPU per streamed token, end to end ($TURNS turns of $BIG tokens, us): median $(median <"$T/cpu"), all: $(tr '\n' ' ' <"$T/cpu")"
 
 # 3. In process, token by token.

@@ -36,6 +36,7 @@ htimer_main(void *arg)
 	struct timespec		 ts;
 	int64_t			 now, wait;
 
+	pthread_setname_np(pthread_self(), "ph-timer");
 	pthread_mutex_lock(&ht->lock);
 	while (!ht->stopping) {
 		now = clock_mono_us();

@@ -31,6 +31,8 @@ workpool_main(void *arg)
 	struct workpool		*wp = arg;
 	struct workpool_job	*job;
 
+	/* Named for top -H and the benchmarks (bench/brain.sh). */
+	pthread_setname_np(pthread_self(), "ph-worker");
 	pthread_mutex_lock(&wp->lock);
 	for (;;) {
 		while (wp->head == NULL && !wp->stopping) {

@@ -600,6 +600,7 @@ store_writer(void *arg)
 	char			*cause;
 	int			 failed;
 
+	pthread_setname_np(pthread_self(), "ph-store");
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
 		while (st->head == NULL && !st->stopping) {
