@@ -44,6 +44,7 @@
 #define STORE_CACHE_KB		256		/* writer's page cache, least */
 #define STORE_CACHE_KB_SESSION	8		/* and for each session */
 #define STORE_CACHE_KB_MAX	(16u << 10)	/* at most */
+#define STORE_CACHE_STEP	64		/* sessions between resizes */
 
 /* What an ack posted to the caller's loop carries. */
 struct store_ack {
@@ -207,6 +208,8 @@ store_set_batch(struct store *st, size_t items, int64_t ms)
  * (one stream's id index is written in random order, so a larger cache
  * hits little and costs memory: bench/README.md) and 8 KB more for each
  * session, whose index leaves being written stay hot, up to 16 MB.
+ * Called at open and for each new session; resizes every
+ * STORE_CACHE_STEP sessions.
  */
 int
 store_fit_cache(struct store *st, char **cause)
@@ -214,6 +217,8 @@ store_fit_cache(struct store *st, char **cause)
 	char	sql[64];
 	size_t	kb = STORE_CACHE_KB + st->nsess * STORE_CACHE_KB_SESSION;
 
+	if (st->nsess % STORE_CACHE_STEP != 0)
+		return 0;
 	if (kb > STORE_CACHE_KB_MAX)
 		kb = STORE_CACHE_KB_MAX;
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%zu", kb);

@@ -144,8 +144,7 @@ store_wsess_get(struct store *st, const char *id, char **cause)
 	ws->id = xstrdup(id);
 	ws->key = key;
 	store_wsess_insert(st, ws);
-	if (st->nsess % STORE_CACHE_STEP == 0 &&
-	    store_fit_cache(st, cause) != 0)
+	if (store_fit_cache(st, cause) != 0)
 		return NULL;
 	return ws;
 }

@@ -119,8 +119,6 @@ struct store {
 	size_t			 ntouched;
 };
 
-#define STORE_CACHE_STEP	64	/* sessions between cache resizes */
-
 /* store.c */
 int	 store_fit_cache(struct store *, char **) AD_WARN_UNUSED;
 int	 store_wstmt(struct store *, enum store_wst, sqlite3_stmt **, char **)
