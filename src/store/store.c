@@ -555,8 +555,8 @@ store_gather(struct store *st, uint64_t *last, int *failed, char **cause)
 	deadline = store_deadline(st->batch_ms);
 	longest = store_deadline(st->batch_ms > STORE_SPREAD_MS ?
 	    st->batch_ms : STORE_SPREAD_MS);
+	want = store_txn_items(st);
 	for (;;) {
-		want = store_txn_items(st);
 		chunk = store_take(st, want > n ? want - n : 0, &k, last);
 		pthread_mutex_unlock(&st->lock);
 		if (!*failed && !begun) {
