@@ -2,12 +2,33 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "base/clock.h"
+#include "bench_gen.h"
 #include "bench_ui.h"
+#include "store/store.h"
 #include "ui/backend.h"
+
+/* The cache in dir, with BENCH_SESSION holding n events. */
+struct store *
+bench_cache_fill(const char *dir, long n)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	setenv("XDG_CACHE_HOME", dir, 1);
+	setenv("TZ", "UTC", 1);
+	setlocale(LC_ALL, "C.UTF-8");
+	if ((st = store_open(NULL, 0, &cause)) == NULL) {
+		fprintf(stderr, "store: %s\n", cause);
+		exit(1);
+	}
+	bench_gen_fill(st, BENCH_SESSION, n);
+	return st;
+}
 
 /* Sort helper for percentiles (qsort). */
 int

@@ -25,7 +25,6 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <locale.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +46,6 @@
 #include "ui/console.h"
 #include "ui/keymap.h"
 #include "ui/console_int.h"
-
-#define BENCH_SESSION	"sesn_011CBENCHbenchBENCHbench1"
 
 /* Options for the headless console. */
 static void
@@ -302,7 +299,6 @@ int
 main(int argc, char **argv)
 {
 	struct store	*st;
-	char		*cause = NULL;
 	long		 n = 1000000;
 	int		 nsess = 1000, ch;
 
@@ -320,14 +316,7 @@ main(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		goto usage;
-	setenv("XDG_CACHE_HOME", argv[optind], 1);
-	setenv("TZ", "UTC", 1);
-	setlocale(LC_ALL, "C.UTF-8");
-	if ((st = store_open(NULL, 0, &cause)) == NULL) {
-		fprintf(stderr, "store: %s\n", cause);
-		return 1;
-	}
-	bench_gen_fill(st, BENCH_SESSION, n);
+	st = bench_cache_fill(argv[optind], n);
 	bench_load_keys(st);
 	store_close(st);
 	bench_fleet(nsess);

@@ -20,7 +20,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +37,6 @@
 #include "ui/console.h"
 #include "ui/console_int.h"
 #include "ui/keymap.h"
-
-#define BENCH_SESSION	"sesn_011CBENCHbenchBENCHbench1"
 
 /* A replay opened as pilothouse replay does; returns the first frame's
  * milliseconds. */
@@ -113,14 +110,7 @@ main(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		goto usage;
-	setenv("XDG_CACHE_HOME", argv[optind], 1);
-	setenv("TZ", "UTC", 1);
-	setlocale(LC_ALL, "C.UTF-8");
-	if ((st = store_open(NULL, 0, &cause)) == NULL) {
-		fprintf(stderr, "store: %s\n", cause);
-		return 1;
-	}
-	bench_gen_fill(st, BENCH_SESSION, n);
+	st = bench_cache_fill(argv[optind], n);
 
 	loop = loop_create();
 	printf("first frame at the first event: %.1f ms\n",
